@@ -1,0 +1,32 @@
+# vssmirror: `make test` is what CI runs (.ci/run).
+GO ?= go
+PKGS := ./...
+
+.PHONY: test fmt-check vet unit cross build examples
+
+test: fmt-check vet unit cross
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -count=1 $(PKGS)
+
+# VSS under WOW64 is unsupported: only 64-bit Windows builds.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/vssmirror
+	GOOS=windows GOARCH=arm64 $(GO) build -o /dev/null ./cmd/vssmirror
+
+build:
+	mkdir -p bin
+	GOOS=windows GOARCH=amd64 $(GO) build -o bin/vssmirror-windows-amd64.exe ./cmd/vssmirror
+	GOOS=windows GOARCH=arm64 $(GO) build -o bin/vssmirror-windows-arm64.exe ./cmd/vssmirror
+	$(GO) build -o bin/vssmirror ./cmd/vssmirror
+
+# Re-render every example's committed scripts (after a deliberate template change).
+examples:
+	$(GO) test ./dshgen -run TestExamples -update

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vssmirror/vssmirror/job"
+)
+
+// version is set by the build (-ldflags "-X main.version=...").
+var version = "dev"
+
+// run builds the app, runs it with args and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	return exitCode(newApp(stdout, stderr).Run(args), stderr)
+}
+
+// newApp builds the command-line app writing to stdout and stderr.
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:    "vssmirror",
+		Usage:   "back up a live Windows Server: VSS snapshot with diskshadow, robocopy mirror, cleanup",
+		Version: version,
+		Description: "vssmirror turns one declarative job file into reviewable diskshadow (.dsh) and cmd.exe\n" +
+			"scripts that snapshot the job's volumes, mirror the frozen snapshot with robocopy /MIR,\n" +
+			"and remove the snapshot again. Start with `vssmirror init`.",
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		ExitErrHandler: func(*cli.Context, error) {}, // exit codes are decided in exitCode only
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{msg: err.Error()}
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(stderr, "vssmirror: unknown command %q; see vssmirror --help\n", name)
+		},
+		Commands: []*cli.Command{
+			generateCommand(),
+			validateCommand(),
+			initCommand(),
+			writersCommand(),
+			templatesCommand(),
+		},
+		HideHelpCommand: false,
+	}
+	cli.AppHelpTemplate = appHelpTemplate
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
+	return app
+}
+
+var appHelpTemplate = cli.AppHelpTemplate + "\n" + exitStatusHelp + "\n"
+
+// configFlag is the --config flag every job command takes.
+func configFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "job file (YAML)", Required: true}
+}
+
+// noArgs refuses positional arguments on commands that take none.
+func noArgs(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("%s takes no arguments, got %q (did you forget --config?)", c.Command.Name, c.Args().First())
+	}
+	return nil
+}
+
+// loadJob loads the job named by --config.
+func loadJob(c *cli.Context) (*job.Job, error) {
+	j, err := job.Load(c.String("config"))
+	var je *job.Error
+	if errors.As(err, &je) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return j, nil
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vssmirror/vssmirror/dshgen"
+)
+
+func generateCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "generate",
+		Usage: "render the job's diskshadow and cmd scripts for review or deployment",
+		Description: "Writes <name>.dsh (the diskshadow backup script), <name>.cmd (the robocopy copy script it\n" +
+			"executes) and <name>-cleanup.dsh (deletes the job's exposed shadows after a failed run) into\n" +
+			"--out. Same job, same bytes. Nothing is written unless the job is valid and every script renders.",
+		Flags: []cli.Flag{
+			configFlag(),
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output folder (created if missing)", Required: true},
+			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			j, err := loadJob(c)
+			if err != nil {
+				return err
+			}
+			b, err := dshgen.Generate(j, c.String("out"), dshgen.RenderOptions{TemplateDir: c.String("template-dir")})
+			if err != nil {
+				return err
+			}
+			for _, f := range b.Files {
+				fmt.Fprintln(c.App.Writer, filepath.Join(c.String("out"), f.Name))
+			}
+			return nil
+		},
+	}
+}

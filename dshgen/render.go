@@ -1,0 +1,241 @@
+package dshgen
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/robocmd"
+	"github.com/vssmirror/vssmirror/templates"
+)
+
+// File is one rendered script.
+type File struct {
+	Name     string // file name, e.g. fileserver.dsh
+	Template string // template it was rendered from
+	Data     []byte // content, CRLF line endings
+}
+
+// Bundle is the set of scripts rendered for one job.
+type Bundle struct {
+	Plan  *Plan
+	Files []File
+}
+
+// RenderOptions changes how scripts are rendered.
+type RenderOptions struct {
+	// TemplateDir, when set, is a folder whose files named like the
+	// embedded templates (templates.Names) replace them.
+	TemplateDir string
+}
+
+// FuncMap returns the functions templates may call: sprig's hermetic text
+// functions, plus cmdq (robocmd.Quote) and cmdline (a program and its
+// arguments, each quoted by robocmd.Quote, joined by spaces).
+func FuncMap() template.FuncMap {
+	fm := sprig.HermeticTxtFuncMap()
+	fm["cmdq"] = robocmd.Quote
+	fm["cmdline"] = func(prog string, args []string) (string, error) {
+		parts := make([]string, 0, len(args)+1)
+		for _, a := range append([]string{prog}, args...) {
+			q, err := robocmd.Quote(a)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, q)
+		}
+		return strings.Join(parts, " "), nil
+	}
+	return fm
+}
+
+// LoadTemplates parses the templates, taking each from dir when a file of
+// that name exists there, else from the embedded defaults. A file in dir
+// that matches no template name is an error (a misspelt override would
+// otherwise be silently ignored).
+func LoadTemplates(dir string) (map[string]*template.Template, error) {
+	if dir != "" {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("template directory: %w", err)
+		}
+		for _, e := range entries {
+			if !isTemplateName(e.Name()) {
+				return nil, fmt.Errorf("template directory %s: %s is not a vssmirror template; the names are %s", dir, e.Name(), strings.Join(templates.Names, ", "))
+			}
+		}
+	}
+	out := map[string]*template.Template{}
+	for _, name := range templates.Names {
+		src, origin, err := templateSource(dir, name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(name).Option("missingkey=error").Funcs(FuncMap()).Parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", origin, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func isTemplateName(n string) bool {
+	for _, t := range templates.Names {
+		if n == t {
+			return true
+		}
+	}
+	return false
+}
+
+func templateSource(dir, name string) ([]byte, string, error) {
+	if dir != "" {
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
+		if err == nil {
+			return b, p, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, p, fmt.Errorf("template %s: %w", p, err)
+		}
+	}
+	b, err := templates.FS.ReadFile(name)
+	return b, "embedded " + name, err
+}
+
+// Render renders the scripts of a validated job: <name>.dsh, <name>.cmd and
+// <name>-cleanup.dsh. The output depends only on the job and the templates.
+func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
+	plan, err := NewPlan(j)
+	if err != nil {
+		return nil, err
+	}
+	tmpls, err := LoadTemplates(opts.TemplateDir)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bundle{Plan: plan}
+	for _, f := range []struct{ tmpl, name string }{
+		{templates.JobDsh, j.Name + ".dsh"},
+		{templates.CopyCmd, j.Name + ".cmd"},
+		{templates.CleanupDsh, j.Name + "-cleanup.dsh"},
+	} {
+		var buf bytes.Buffer
+		if err := tmpls[f.tmpl].Execute(&buf, plan); err != nil {
+			return nil, fmt.Errorf("rendering %s: %w", f.name, err)
+		}
+		data := CRLF(buf.Bytes())
+		if strings.HasSuffix(f.name, ".dsh") && !isASCII(string(data)) {
+			return nil, fmt.Errorf("rendering %s: the script holds non-ASCII text; diskshadow scripts must be ASCII (check the template and the job's scripts_dir)", f.name)
+		}
+		if strings.HasSuffix(f.name, ".cmd") && !isASCII(string(data)) && !plan.UTF8 {
+			return nil, fmt.Errorf("rendering %s: the template added non-ASCII text to a script without chcp 65001", f.name)
+		}
+		b.Files = append(b.Files, File{Name: f.name, Template: f.tmpl, Data: data})
+	}
+	return b, nil
+}
+
+// CRLF returns data with every line ending (LF, CRLF or a lone CR) written
+// as CRLF, and a final CRLF if the data does not end in one.
+func CRLF(data []byte) []byte {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return []byte(strings.ReplaceAll(s, "\n", "\r\n"))
+}
+
+// Write writes the bundle's files into dir, creating it if needed. Each
+// file is first written in full to a temporary file in dir; only when all
+// are written are they renamed into place, so a failure leaves any earlier
+// scripts untouched and no half-written file behind.
+func (b *Bundle) Write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating output folder: %w", err)
+	}
+	var temps []string
+	cleanup := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}
+	for _, f := range b.Files {
+		tmp, err := os.CreateTemp(dir, "."+f.Name+".tmp*")
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", f.Name, err)
+		}
+		temps = append(temps, tmp.Name())
+		_, werr := tmp.Write(f.Data)
+		serr := tmp.Sync()
+		cerr := tmp.Close()
+		if err := errors.Join(werr, serr, cerr); err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", filepath.Join(dir, f.Name), err)
+		}
+		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", f.Name, err)
+		}
+	}
+	for i, f := range b.Files {
+		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %w", filepath.Join(dir, f.Name), err)
+		}
+	}
+	return nil
+}
+
+// DumpTemplates writes the embedded default templates into dir for editing;
+// it refuses to overwrite an existing file.
+func DumpTemplates(dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	for _, name := range templates.Names {
+		data, err := templates.FS.ReadFile(name)
+		if err != nil {
+			return written, err
+		}
+		p := filepath.Join(dir, name)
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return written, fmt.Errorf("%s already exists; remove it or dump into another folder", p)
+			}
+			return written, err
+		}
+		_, werr := f.Write(data)
+		if err := errors.Join(werr, f.Close()); err != nil {
+			return written, fmt.Errorf("writing %s: %w", p, err)
+		}
+		written = append(written, p)
+	}
+	return written, nil
+}
+
+// Generate renders a validated job's scripts and writes them into dir. The
+// scripts are written only if all of them render.
+func Generate(j *job.Job, dir string, opts RenderOptions) (*Bundle, error) {
+	b, err := Render(j, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Write(dir); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

@@ -1,0 +1,107 @@
+package robocmd
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// QuoteError is returned by Quote for a value that cannot be written into a
+// batch file so that the program receives it unchanged.
+type QuoteError struct {
+	Value  string // the value that was refused
+	Reason string // why, in words an admin understands
+}
+
+// Error implements error.
+func (e *QuoteError) Error() string {
+	return fmt.Sprintf("cannot quote %q for cmd.exe: %s", e.Value, e.Reason)
+}
+
+// cmdSpecial are the characters that make cmd.exe (or a program's argv
+// parser) treat an unquoted argument as something other than one literal
+// word. Inside double quotes all of them are literal, except '%' which is
+// handled separately by doubling.
+const cmdSpecial = " \t&|<>^(),;=!\"'`+[]{}~"
+
+// Quote returns s written as one argument of a command line in a .cmd or
+// .bat file, so that the program started by that line receives exactly s.
+//
+// '%' is doubled (cmd.exe expands %VAR% even inside quotes); the value is
+// wrapped in double quotes only when it contains a space or a character
+// cmd.exe treats specially. Values that cannot be represented safely are
+// refused with a *QuoteError rather than written wrong: an empty value, one
+// containing '"', a control character or a newline, invalid UTF-8, and a
+// value that needs quotes but ends in a backslash (the C runtime would read
+// `\"` as a literal quote and shift every later argument). Quote assumes the
+// batch file runs with delayed expansion disabled, as every script vssmirror
+// writes does; with it enabled '!' would be special too.
+func Quote(s string) (string, error) {
+	if err := checkQuotable(s); err != nil {
+		return "", err
+	}
+	escaped := strings.ReplaceAll(s, "%", "%%")
+	if !needsQuotes(s) {
+		return escaped, nil
+	}
+	if strings.HasSuffix(s, `\`) {
+		return "", &QuoteError{Value: s, Reason: `a quoted argument must not end in a backslash (robocopy would read \" as a quote); drop the trailing backslash or append "."`}
+	}
+	return `"` + escaped + `"`, nil
+}
+
+// MustQuote is Quote for values already known to be quotable (constants in
+// templates and tests); it panics on a value Quote refuses.
+func MustQuote(s string) string {
+	q, err := Quote(s)
+	if err != nil {
+		panic(err)
+	}
+	return q
+}
+
+// CheckPath reports whether s can be quoted by Quote, without quoting it:
+// the check job validation runs on every path so that a bad path is reported
+// with its field name instead of failing later in a template.
+func CheckPath(s string) error {
+	if err := checkQuotable(s); err != nil {
+		return err
+	}
+	if needsQuotes(s) && strings.HasSuffix(s, `\`) {
+		return &QuoteError{Value: s, Reason: "a path that needs quotes must not end in a backslash"}
+	}
+	return nil
+}
+
+func checkQuotable(s string) error {
+	if s == "" {
+		return &QuoteError{Value: s, Reason: "the value is empty"}
+	}
+	if !utf8.ValidString(s) {
+		return &QuoteError{Value: s, Reason: "the value is not valid UTF-8"}
+	}
+	for _, r := range s {
+		switch {
+		case r == '"':
+			return &QuoteError{Value: s, Reason: `it contains '"', which cmd.exe cannot pass inside a quoted argument`}
+		case r == '\n' || r == '\r':
+			return &QuoteError{Value: s, Reason: "it contains a line break, which ends a command in cmd.exe"}
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff':
+			return &QuoteError{Value: s, Reason: fmt.Sprintf("it contains the control character %U", r)}
+		}
+	}
+	return nil
+}
+
+func needsQuotes(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII && unicode.IsSpace(r) {
+			return true
+		}
+		if strings.ContainsRune(cmdSpecial, r) {
+			return true
+		}
+	}
+	return false
+}
