@@ -91,6 +91,10 @@ func (v *validator) cleanPath(field, p string) (string, bool) {
 		v.add(field, "%q uses '/'; write Windows paths with backslashes", p)
 		return p, false
 	}
+	if len(p) >= 2 && p[1] == ':' && !drivePathRE.MatchString(p) {
+		v.add(field, "%q is drive-relative; write the full path, e.g. %s\\", p, p[:2])
+		return p, false
+	}
 	body := p
 	if drivePathRE.MatchString(p) {
 		body = p[2:]
@@ -200,9 +204,6 @@ func (v *validator) sources() {
 				ok = false
 			case strings.HasPrefix(p, `\\`):
 				v.add(f+".path", "%q: UNC sources are not supported yet (VSS snapshots local volumes); run vssmirror on the server that holds the data", p)
-				ok = false
-			case len(p) == 2 && p[1] == ':':
-				v.add(f+".path", "%q is drive-relative; write %s\\ for the whole volume", p, p)
 				ok = false
 			case !drivePathRE.MatchString(p):
 				v.add(f+".path", "%q: relative paths are not supported; write the full path with its drive letter, e.g. D:\\Shares", p)

@@ -56,16 +56,23 @@ var appHelpTemplate = cli.AppHelpTemplate + "\n" + exitStatusHelp + "\n"
 
 // configFlag is the --config flag every job command takes.
 func configFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "job file (YAML)", Required: true}
+	return &cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "job file (YAML), required"}
 }
 
-// noArgs refuses positional arguments on commands that take none.
-func noArgs(c *cli.Context) error {
+// checkArgs refuses positional arguments and missing required flags with a
+// usage error (urfave/cli's own Required check returns an untyped error).
+func checkArgs(c *cli.Context, required ...string) error {
 	if c.Args().Present() {
 		return usagef("%s takes no arguments, got %q (did you forget --config?)", c.Command.Name, c.Args().First())
 	}
+	for _, f := range required {
+		if c.String(f) == "" {
+			return usagef("%s needs --%s", c.Command.Name, f)
+		}
+	}
 	return nil
 }
+
 
 // loadJob loads the job named by --config.
 func loadJob(c *cli.Context) (*job.Job, error) {

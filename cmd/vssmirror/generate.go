@@ -18,11 +18,11 @@ func generateCommand() *cli.Command {
 			"--out. Same job, same bytes. Nothing is written unless the job is valid and every script renders.",
 		Flags: []cli.Flag{
 			configFlag(),
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output folder (created if missing)", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output folder (created if missing), required"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
+			if err := checkArgs(c, "config", "out"); err != nil {
 				return err
 			}
 			j, err := loadJob(c)

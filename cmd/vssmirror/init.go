@@ -18,7 +18,7 @@ func initCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "file to write (never overwritten); default: standard output"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
+			if err := checkArgs(c); err != nil {
 				return err
 			}
 			if _, err := job.Preset(c.String("preset")); err != nil {

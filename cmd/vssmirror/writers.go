@@ -16,7 +16,7 @@ func writersCommand() *cli.Command {
 		Usage: "list the VSS writers a job can name in verify_writers and exclude_writers",
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
+			if err := checkArgs(c); err != nil {
 				return err
 			}
 			if c.Bool("json") {

@@ -1,0 +1,237 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const base = `version: 1
+name: fs
+scripts_dir: 'C:\ProgramData\vssmirror\fs'
+destination: '\\nas01\backups\fs'
+sources:
+  - path: 'D:\Shares'
+`
+
+func TestParseDefaults(t *testing.T) {
+	j, err := Parse("job.yaml", []byte(base))
+	require.NoError(t, err)
+	assert.Equal(t, "fs", j.Name)
+	assert.True(t, j.Shadow.Writers)
+	assert.Equal(t, BackupCopy, j.Shadow.BackupType)
+	assert.True(t, j.Shadow.Metadata)
+	assert.Equal(t, `D\Shares`, j.Sources[0].Target)
+	assert.Equal(t, 2, j.Robocopy.Retries)
+	assert.Equal(t, 8, j.Robocopy.Threads)
+	assert.Equal(t, "robocopy.exe", j.Robocopy.Path)
+	assert.Equal(t, []string{"Z"}, ExposeLetters(j))
+	assert.Equal(t, 6, j.Line("sources[0].path"))
+}
+
+func TestParseNormalizes(t *testing.T) {
+	j, err := Parse("job.yaml", []byte(`version: 1
+name: fs
+scripts_dir: 'c:\vss\'
+destination: 'e:\backup\'
+shadow:
+  verify_writers: [Exchange, '{E8132975-6F93-4464-A53E-1050253AE220}']
+  expose_letters: ['s:', t]
+sources:
+  - path: 'd:\'
+  - path: 'f:\Data\\'
+`))
+	require.NoError(t, err)
+	assert.Equal(t, `C:\vss`, j.ScriptsDir)
+	assert.Equal(t, `E:\backup`, j.Destination)
+	assert.Equal(t, `D:\`, j.Sources[0].Path)
+	assert.Equal(t, `D`, j.Sources[0].Target)
+	assert.Equal(t, `F:\Data`, j.Sources[1].Path)
+	assert.Equal(t, []string{"{76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "{e8132975-6f93-4464-a53e-1050253ae220}"}, j.Shadow.VerifyWriters)
+	assert.Equal(t, []string{"S", "T"}, ExposeLetters(j))
+}
+
+// TestValidationRules has one case per rule: the job text, and the problems
+// expected as "line: field: message fragment".
+func TestValidationRules(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string
+	}{
+		{"unknown key", base + "colour: blue\n", []string{"7: colour: unknown field"}},
+		{"unknown nested key suggests", base + "robocopy:\n  retrys: 3\n", []string{`8: robocopy.retrys: unknown field; did you mean "retries"?`}},
+		{"wrong type int", base + "robocopy:\n  retries: many\n", []string{`8: robocopy.retries: expected a whole number, got "many"`}},
+		{"wrong type bool", base + "shadow:\n  writers: 'yes'\n", []string{`8: shadow.writers: expected true or false`}},
+		{"wrong type list", base + "shadow:\n  verify_writers: exchange\n", []string{`8: shadow.verify_writers: expected a list`}},
+		{"duplicate key", base + "name: other\n", []string{`7: name: the key is given twice`}},
+		{"missing version", strings.Replace(base, "version: 1\n", "", 1), []string{`version: missing`}},
+		{"wrong version", strings.Replace(base, "version: 1", "version: 2", 1), []string{`1: version: unsupported version 2`}},
+		{"bad name", strings.Replace(base, "name: fs", "name: 'my job'", 1), []string{`2: name: "my job" may only hold`}},
+		{"scripts_dir with space", strings.Replace(base, `C:\ProgramData\vssmirror\fs`, `C:\Program Files\vss`, 1), []string{`3: scripts_dir: "C:\\Program Files\\vss" goes into the diskshadow script`}},
+		{"scripts_dir relative", strings.Replace(base, `C:\ProgramData\vssmirror\fs`, `scripts`, 1), []string{`3: scripts_dir: "scripts" must be an absolute path`}},
+		{"scripts_dir non-ascii", strings.Replace(base, `C:\ProgramData\vssmirror\fs`, `C:\Données`, 1), []string{`3: scripts_dir: "C:\\Données" goes into the diskshadow script`}},
+		{"quote in path", strings.Replace(base, `D:\Shares`, `D:\Sha"res`, 1), []string{`6: sources[0].path: it contains '"'`}},
+		{"newline in path", strings.Replace(base, `'D:\Shares'`, `"D:\\Sha\nres"`, 1), []string{`6: sources[0].path: it contains a line break`}},
+		{"control char", strings.Replace(base, `'D:\Shares'`, `"D:\\Sha\tres"`, 1), []string{`6: sources[0].path: it contains the control character U+0009`}},
+		{"unc source", strings.Replace(base, `D:\Shares`, `\\srv\share`, 1), []string{`6: sources[0].path: "\\\\srv\\share": UNC sources are not supported yet`}},
+		{"relative source", strings.Replace(base, `D:\Shares`, `Shares`, 1), []string{`6: sources[0].path: "Shares": relative paths are not supported`}},
+		{"volume guid source", strings.Replace(base, `D:\Shares`, `\\?\Volume{1b77e212-0000-0000-0000-100000000000}\`, 1), []string{`6: sources[0].path: `}},
+		{"drive relative source", strings.Replace(base, `D:\Shares`, `D:`, 1), []string{`6: sources[0].path: "D:" is drive-relative`}},
+		{"forward slashes", strings.Replace(base, `D:\Shares`, `D:/Shares`, 1), []string{`6: sources[0].path: "D:/Shares" uses '/'`}},
+		{"wildcard in path", strings.Replace(base, `D:\Shares`, `D:\Sha*`, 1), []string{`6: sources[0].path: "D:\\Sha*" contains '*'`}},
+		{"dotdot in path", strings.Replace(base, `D:\Shares`, `D:\a\..\b`, 1), []string{`6: sources[0].path: "D:\\a\\..\\b" contains a ".." component`}},
+		{"no sources", strings.Replace(base, "sources:\n  - path: 'D:\\Shares'\n", "sources: []\n", 1), []string{`5: sources: no sources`}},
+		{"missing destination", strings.Replace(base, "destination: '\\\\nas01\\backups\\fs'\n", "", 1), []string{`destination: missing`}},
+		{"relative destination", strings.Replace(base, `\\nas01\backups\fs`, `backups`, 1), []string{`4: destination: "backups" must be a local drive path`}},
+		{"destination inside source", strings.Replace(base, `\\nas01\backups\fs`, `D:\Shares\backup`, 1), []string{`6: sources[0].path: the destination "D:\\Shares\\backup" is inside this source`}},
+		{"source inside destination", strings.Replace(base, `\\nas01\backups\fs`, `D:\`, 1), []string{`6: sources[0].path: "D:\\Shares" is inside the destination`}},
+		{"target into root", base + "    target: '.'\n", []string{`7: sources[0].target: "." must be a plain relative folder`}},
+		{"absolute target", base + "    target: 'E:\\x'\n", []string{`7: sources[0].target: "E:\\x" must be a folder relative`}},
+		{"overlapping targets", base + "  - path: 'E:\\Data'\n    target: 'D\\Shares\\Sub'\n", []string{`8: sources[1].target: "D\\Shares\\Sub" overlaps the target "D\\Shares" of sources[0]`}},
+		{"exclude with quote", base + "    exclude_files: ['a\"b']\n", []string{`7: sources[0].exclude_files[0]: it contains '"'`}},
+		{"bad backup type", base + "shadow:\n  backup_type: incremental\n", []string{`8: shadow.backup_type: "incremental" is not a backup type`}},
+		{"verify with nowriters", base + "shadow:\n  writers: false\n  verify_writers: [exchange]\n", []string{`9: shadow.verify_writers: writers: false takes a crash-consistent snapshot`}},
+		{"full with nowriters", base + "shadow:\n  writers: false\n  backup_type: full\n", []string{`9: shadow.backup_type: a full backup notifies writers`}},
+		{"unknown writer suggests", base + "shadow:\n  verify_writers: [exchang]\n", []string{`8: shadow.verify_writers[0]: "exchang" is not a known writer; did you mean "exchange"?`}},
+		{"unknown writer", base + "shadow:\n  exclude_writers: [oracle]\n", []string{`8: shadow.exclude_writers[0]: "oracle" is not a writer vssmirror knows`}},
+		{"malformed guid", base + "shadow:\n  exclude_writers: ['{1234}']\n", []string{`8: shadow.exclude_writers[0]: "{1234}" is not a writer vssmirror knows`}},
+		{"writer verified and excluded", base + "shadow:\n  verify_writers: [system]\n  exclude_writers: [system]\n", []string{`9: shadow.exclude_writers[0]: "system" is both verified and excluded`}},
+		{"writer twice", base + "shadow:\n  verify_writers: [sql, sql]\n", []string{`8: shadow.verify_writers[1]: "sql" is listed twice`}},
+		{"expose letter reserved", base + "shadow:\n  expose_letters: [C]\n", []string{`8: shadow.expose_letters[0]: C: is reserved`}},
+		{"expose letter used by source", base + "shadow:\n  expose_letters: [D]\n", []string{`8: shadow.expose_letters[0]: D: is used by sources[0].path`}},
+		{"expose letter used by destination", strings.Replace(base, `\\nas01\backups\fs`, `E:\b`, 1) + "shadow:\n  expose_letters: [E]\n", []string{`8: shadow.expose_letters[0]: E: is used by destination`}},
+		{"expose letter twice", base + "  - path: 'E:\\x'\nshadow:\n  expose_letters: [S, s]\n", []string{`9: shadow.expose_letters[1]: S: is listed twice`}},
+		{"expose letter count", base + "shadow:\n  expose_letters: [S, T]\n", []string{`8: shadow.expose_letters: 2 letters for 1 volumes`}},
+		{"expose letter not a letter", base + "shadow:\n  expose_letters: [ST]\n", []string{`8: shadow.expose_letters[0]: "ST" is not a drive letter`}},
+		{"retries out of range", base + "robocopy:\n  retries: 1000000\n", []string{`8: robocopy.retries: 1000000 is out of range`}},
+		{"threads out of range", base + "robocopy:\n  threads: 200\n", []string{`8: robocopy.threads: 200 is out of range`}},
+		{"copy flags", base + "robocopy:\n  copy: DATZ\n", []string{`8: robocopy.copy: "DATZ": /COPY takes letters`}},
+		{"dcopy flags", base + "robocopy:\n  dcopy: DATS\n", []string{`8: robocopy.dcopy: "DATS": /DCOPY takes letters`}},
+		{"extra arg not a switch", base + "robocopy:\n  extra_args: ['& del C:\\x']\n", []string{`8: robocopy.extra_args[0]: "& del C:\\x" is not a robocopy switch`}},
+		{"extra arg managed", base + "robocopy:\n  extra_args: ['/LOG:x.txt']\n", []string{`8: robocopy.extra_args[0]: /LOG is managed by vssmirror`}},
+		{"yaml syntax", base + "robocopy: [\n", []string{`YAML syntax:`}},
+		{"double-quoted windows path", strings.Replace(base, `'D:\Shares'`, `"D:\Shares"`, 1), []string{`6: : YAML syntax: `, `single quotes`}},
+		{"empty file", "", []string{`the file is empty`}},
+		{"alias", base + "x: &a 1\n", []string{"7: x: unknown field"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("job.yaml", []byte(tt.yaml))
+			require.Error(t, err)
+			require.True(t, errors.Is(err, ErrInvalid))
+			var je *Error
+			require.ErrorAs(t, err, &je)
+			var got []string
+			for _, p := range je.Problems {
+				got = append(got, fmt.Sprintf("%d: %s: %s", p.Line, p.Field, p.Message))
+			}
+			all := strings.Join(got, "\n")
+			for _, w := range tt.want {
+				if strings.Contains(w, ": ") && w[0] >= '0' && w[0] <= '9' {
+					assert.Contains(t, all, w)
+				} else {
+					assert.Contains(t, err.Error(), w)
+				}
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "job.yaml"), err.Error())
+		})
+	}
+}
+
+func TestAllProblemsAtOnce(t *testing.T) {
+	_, err := Parse("bad.yaml", []byte(`version: 1
+name: 'bad name'
+scripts_dir: 'C:\Program Files\x'
+destination: '\\nas\b'
+colour: red
+sources:
+  - path: '\\srv\share'
+  - path: 'D:\ok'
+    exclude_dirs: ['a"b']
+robocopy:
+  retries: -1
+`))
+	var je *Error
+	require.ErrorAs(t, err, &je)
+	// Decode problems (unknown key) are reported first; once the file decodes,
+	// every validation problem is reported together.
+	require.Len(t, je.Problems, 1)
+	_, err = Parse("bad.yaml", []byte(`version: 1
+name: 'bad name'
+scripts_dir: 'C:\Program Files\x'
+destination: '\\nas\b'
+sources:
+  - path: '\\srv\share'
+  - path: 'D:\ok'
+    exclude_dirs: ['a"b']
+robocopy:
+  retries: -1
+`))
+	require.ErrorAs(t, err, &je)
+	var fields []string
+	for _, p := range je.Problems {
+		fields = append(fields, fmt.Sprintf("%d %s", p.Line, p.Field))
+	}
+	assert.Equal(t, []string{"2 name", "3 scripts_dir", "6 sources[0].path", "8 sources[1].exclude_dirs[0]", "10 robocopy.retries"}, fields)
+	assert.Contains(t, err.Error(), "bad.yaml:6: sources[0].path: ")
+}
+
+func TestTooManyVolumes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nname: v\nscripts_dir: 'C:\\v'\ndestination: '\\\\nas\\b\\v'\nsources:\n")
+	for c := 'D'; c <= 'Z'; c++ {
+		fmt.Fprintf(&b, "  - path: '%c:\\data'\n", c)
+	}
+	_, err := Parse("job.yaml", []byte(b.String()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "23 volumes but only 0 drive letters")
+}
+
+func TestPresetsValidate(t *testing.T) {
+	require.Equal(t, []string{"exchange", "fileserver", "hyperv", "sql"}, PresetNames())
+	for _, name := range PresetNames() {
+		data, err := Preset(name)
+		require.NoError(t, err)
+		_, err = Parse(name+".yaml", data)
+		assert.NoError(t, err, name)
+	}
+	_, err := Preset("oracle")
+	assert.ErrorContains(t, err, "unknown preset")
+}
+
+func TestWritePresetNeverOverwrites(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "job.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("mine"), 0o644))
+	assert.ErrorContains(t, WritePreset("fileserver", p), "already exists")
+	b, _ := os.ReadFile(p)
+	assert.Equal(t, "mine", string(b))
+	p2 := filepath.Join(filepath.Dir(p), "new.yaml")
+	require.NoError(t, WritePreset("sql", p2))
+	j, err := Load(p2)
+	require.NoError(t, err)
+	assert.Equal(t, "sql", j.Name)
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	assert.Len(t, entries, 2, "no temporary file left behind")
+}
+
+func TestLookupWriter(t *testing.T) {
+	w, ok := LookupWriter("EXCHANGE")
+	require.True(t, ok)
+	assert.Equal(t, "{76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", w.ID)
+	w, ok = LookupWriter("12345678-1234-1234-1234-123456789ABC")
+	require.True(t, ok)
+	assert.Equal(t, "{12345678-1234-1234-1234-123456789abc}", w.ID)
+	_, ok = LookupWriter("{12345678-1234-1234-1234-123456789abc")
+	assert.False(t, ok)
+	for _, w := range Writers() {
+		assert.True(t, IsGUID(w.ID), w.Name)
+		assert.NotEmpty(t, w.Source, w.Name)
+	}
+}
