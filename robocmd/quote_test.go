@@ -150,7 +150,9 @@ func FuzzQuote(f *testing.F) {
 				t.Fatalf("Quote(%q) returned a %T, want *QuoteError", s, err)
 			}
 			refusable := s == "" || !utf8.ValidString(s) || strings.ContainsAny(s, "\"\r\n") ||
-				strings.HasSuffix(s, `\`) || strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0xfeff }) >= 0
+				strings.HasSuffix(s, `\`) || strings.IndexFunc(s, func(r rune) bool {
+				return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0xfeff
+			}) >= 0
 			if !refusable {
 				t.Fatalf("Quote(%q) refused a representable value: %v", s, err)
 			}

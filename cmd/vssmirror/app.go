@@ -73,7 +73,6 @@ func checkArgs(c *cli.Context, required ...string) error {
 	return nil
 }
 
-
 // loadJob loads the job named by --config.
 func loadJob(c *cli.Context) (*job.Job, error) {
 	j, err := job.Load(c.String("config"))
