@@ -137,6 +137,11 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 		if strings.HasSuffix(f.name, ".dsh") && !isASCII(string(data)) {
 			return nil, fmt.Errorf("rendering %s: the script holds non-ASCII text; diskshadow scripts must be ASCII (check the template and the job's scripts_dir)", f.name)
 		}
+		if strings.HasSuffix(f.name, ".dsh") {
+			if err := selfCheck(f.name, data); err != nil {
+				return nil, err
+			}
+		}
 		if strings.HasSuffix(f.name, ".cmd") && !isASCII(string(data)) && !plan.UTF8 {
 			return nil, fmt.Errorf("rendering %s: the template added non-ASCII text to a script without chcp 65001", f.name)
 		}

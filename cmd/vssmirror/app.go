@@ -38,6 +38,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Commands: []*cli.Command{
 			generateCommand(),
+			lintCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vssmirror/vssmirror/dshgen"
+)
+
+// lintJSON is the --json output of lint.
+type lintJSON struct {
+	Schema   int                 `json:"schema"`
+	Files    []dshgen.FileReport `json:"files"`
+	Errors   int                 `json:"errors"`
+	Warnings int                 `json:"warnings"`
+}
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "check diskshadow scripts (any, not only generated ones) before they touch a server",
+		ArgsUsage: "FILE.dsh...",
+		Description: "Prints file:line: error|warning: [rule] message for every problem. Exit 0 when clean (or only\n" +
+			"warnings), 1 with --strict when there are warnings, 3 when there are errors, 4 when a file\n" +
+			"cannot be read. A comment `# lint:ignore RULE reason` silences a warning rule in its file.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the findings as JSON"},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 1 when there are warnings"},
+			&cli.BoolFlag{Name: "rules", Usage: "list the rules and exit"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Bool("rules") {
+				for _, r := range dshgen.Rules {
+					fmt.Fprintf(c.App.Writer, "%-24s %-7s %s\n", r.ID, r.Severity, r.Summary)
+				}
+				return nil
+			}
+			if c.NArg() == 0 {
+				return usagef("lint needs at least one diskshadow script")
+			}
+			out := lintJSON{Schema: 1, Files: []dshgen.FileReport{}}
+			for _, p := range c.Args().Slice() {
+				r, err := dshgen.LintFile(p)
+				if err != nil {
+					return err
+				}
+				e, w := r.Counts()
+				out.Errors, out.Warnings = out.Errors+e, out.Warnings+w
+				out.Files = append(out.Files, r)
+				if !c.Bool("json") {
+					for _, f := range r.Findings {
+						fmt.Fprintln(c.App.Writer, f)
+					}
+				}
+			}
+			if c.Bool("json") {
+				enc := json.NewEncoder(c.App.Writer)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(out); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(c.App.ErrWriter, "%d file(s): %d error(s), %d warning(s)\n", len(out.Files), out.Errors, out.Warnings)
+			}
+			switch {
+			case out.Errors > 0:
+				return &exitError{code: exitLintError}
+			case out.Warnings > 0 && c.Bool("strict"):
+				return &exitError{code: exitLintWarn}
+			}
+			return nil
+		},
+	}
+}
