@@ -321,7 +321,7 @@ func (l *linter) unknown(s Statement) {
 func nearestWord(s string, candidates []string) string {
 	best, bestD := "", len(s)/2+1
 	for _, c := range candidates {
-		if d := job.Levenshtein(strings.ToLower(s), c); d < bestD && d > 0 {
+		if d := job.EditDistance(strings.ToLower(s), c); d < bestD && d > 0 {
 			best, bestD = c, d
 		}
 	}

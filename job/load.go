@@ -252,31 +252,37 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 func nearest(s string, candidates []string) string {
 	best, bestD := "", len(s)/2+2
 	for _, c := range candidates {
-		if dist := Levenshtein(strings.ToLower(s), strings.ToLower(c)); dist < bestD {
+		if dist := EditDistance(strings.ToLower(s), strings.ToLower(c)); dist < bestD {
 			best, bestD = c, dist
 		}
 	}
 	return best
 }
 
-// Levenshtein returns the edit distance between a and b.
-func Levenshtein(a, b string) int {
+// EditDistance returns the optimal-string-alignment distance between a and
+// b: insertions, deletions, substitutions and transpositions of two
+// adjacent characters each cost 1 ("exti" is 1 from "exit").
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

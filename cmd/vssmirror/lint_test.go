@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func TestLintExitCodes(t *testing.T) {
+	clean := "set context persistent nowriters\r\nadd volume D: alias d\r\ncreate\r\nexpose %d% S:\r\ndelete shadows exposed S:\r\nexit\r\n"
+	warn := "set context persistent nowriters\r\nadd volume D: alias d\r\ncreate\r\nexpose %d% S:\r\nexit\r\n"
+	bad := "set context persistent nowriters\nadd volume D: alias d\ncreate\nexpose %d% S:\ndelete shadows all\n"
+
+	code, stdout, _ := vssm(t, "lint", writeFile(t, "clean.dsh", clean))
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, stdout)
+
+	w := writeFile(t, "warn.dsh", warn)
+	code, stdout, _ = vssm(t, "lint", w)
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, w+":4: warning: [exposed-not-deleted] ")
+	code, _, _ = vssm(t, "lint", "--strict", w)
+	assert.Equal(t, exitLintWarn, code)
+
+	b := writeFile(t, "bad.dsh", bad)
+	code, stdout, _ = vssm(t, "lint", w, b)
+	assert.Equal(t, exitLintError, code)
+	assert.Contains(t, stdout, b+":1: error: [line-endings] ")
+	assert.Contains(t, stdout, b+":5: error: [delete-all] ")
+
+	code, stdout, _ = vssm(t, "lint", "--json", b)
+	assert.Equal(t, exitLintError, code)
+	var out struct {
+		Schema int
+		Files  []struct {
+			File        string
+			LineEndings string `json:"line_endings"`
+			Findings    []struct {
+				Line           int
+				Rule, Severity string
+			}
+		}
+		Errors, Warnings int
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	assert.Equal(t, 1, out.Schema)
+	assert.Equal(t, "lf", out.Files[0].LineEndings)
+	assert.Equal(t, 2, out.Errors)
+
+	code, _, stderr := vssm(t, "lint", filepath.Join(t.TempDir(), "nope.dsh"))
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, "nope.dsh: no such file")
+
+	code, _, _ = vssm(t, "lint")
+	assert.Equal(t, exitUsage, code)
+}
+
+func TestLintGeneratedExamples(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/*/*.dsh")
+	require.NotEmpty(t, files)
+	code, stdout, stderr := vssm(t, append([]string{"lint", "--strict"}, files...)...)
+	assert.Equal(t, exitOK, code, stdout+stderr)
+}
