@@ -1,0 +1,835 @@
+package robocmd
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Counts is one row of robocopy's summary table.
+type Counts struct {
+	Total    int64 `json:"total"`
+	Copied   int64 `json:"copied"`
+	Skipped  int64 `json:"skipped"`
+	Mismatch int64 `json:"mismatch"`
+	Failed   int64 `json:"failed"`
+	Extras   int64 `json:"extras"`
+}
+
+// LogError is one error robocopy logged, with the retries of the same
+// operation on the same path folded into it.
+type LogError struct {
+	Time               string `json:"time"` // first occurrence, yyyy/mm/dd hh:mm:ss
+	Code               int    `json:"code"` // Windows error code, e.g. 5 (access denied)
+	Action             string `json:"action"`
+	Path               string `json:"path"`
+	Message            string `json:"message"`
+	Attempts           int    `json:"attempts"`             // error lines for this action and path
+	RetryLimitExceeded bool   `json:"retry_limit_exceeded"` // robocopy gave up on it
+}
+
+// Outcomes of a robocopy job.
+const (
+	OutcomeSuccess = "success"
+	OutcomePartial = "partial"
+	OutcomeFatal   = "fatal"
+)
+
+// Job is what one robocopy run wrote to its log.
+type Job struct {
+	Source             string           `json:"source"`
+	Dest               string           `json:"dest"`
+	Options            string           `json:"options"`
+	Switches           []string         `json:"switches"`
+	Started            string           `json:"started"`
+	Ended              string           `json:"ended"`
+	Summary            bool             `json:"summary"` // the summary table was found
+	Dirs               Counts           `json:"dirs"`
+	Files              Counts           `json:"files"`
+	Bytes              Counts           `json:"bytes"`
+	TimeTotal          string           `json:"time_total,omitempty"`
+	TimeCopying        string           `json:"time_copying,omitempty"`
+	SpeedBytesPerSec   int64            `json:"speed_bytes_per_sec"`
+	SpeedDerived       bool             `json:"speed_derived"` // computed from bytes and time: the log had no speed line
+	Errors             []LogError       `json:"errors"`
+	ErrorsTotal        int              `json:"errors_total"`   // error lines, retries included
+	ErrorsOmitted      int              `json:"errors_omitted"` // distinct errors beyond the detail limit
+	RetryLimitExceeded int              `json:"retry_limit_exceeded"`
+	RetryWaits         int              `json:"retry_waits"`
+	Deleted            Deletions        `json:"deleted"` // extras removed by /MIR or /PURGE
+	FileClasses        map[string]int64 `json:"file_classes"`
+	ExitCode           *int             `json:"exit_code,omitempty"`
+	Outcome            string           `json:"outcome"`
+	Notes              []string         `json:"notes"`
+
+	errIndex map[string]int
+	lastErr  int
+}
+
+// Deletions counts what /MIR or /PURGE deleted from the destination.
+type Deletions struct {
+	Files int64 `json:"files"`
+	Dirs  int64 `json:"dirs"`
+}
+
+// Log is a parsed robocopy log: one Job per run appended to it.
+type Log struct {
+	Encoding string `json:"encoding"` // utf-16le, utf-16be, utf-8, ascii or cpNNN
+	Jobs     []*Job `json:"jobs"`
+}
+
+// LogOptions changes how ParseLog reads a log.
+type LogOptions struct {
+	CodePage  int // force this OEM code page for non-UTF-8 bytes; 0 = guess
+	MaxErrors int // distinct errors kept per job with details; 0 = 1000
+	ExitCode  *int
+}
+
+// ErrNotRobocopyLog is returned for input that holds no robocopy job.
+var ErrNotRobocopyLog = errors.New("not a robocopy log: no robocopy header, summary or error line found")
+
+const (
+	maxLine   = 64 << 10 // longer lines are cut: no path is that long
+	peekBytes = 64 << 10
+)
+
+// ParseLog reads a robocopy log of any language, encoding and switch set,
+// streaming: memory stays bounded whatever the log's size. The encoding is
+// taken from a byte order mark (UTF-16 from /UNILOG), else each line is
+// read as UTF-8 when it is valid UTF-8, else in an OEM code page, forced by
+// opts.CodePage or guessed from the log's first 64 KiB.
+func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
+	if opts.MaxErrors <= 0 {
+		opts.MaxErrors = 1000
+	}
+	log := &Log{}
+	p := &logParser{log: log, opts: opts}
+	if opts.CodePage != 0 {
+		enc, err := codePage(opts.CodePage)
+		if err != nil {
+			return nil, err
+		}
+		p.cp, p.cpID = enc.NewDecoder(), opts.CodePage
+	}
+	br := bufio.NewReaderSize(r, peekBytes)
+	head, _ := br.Peek(peekBytes)
+	var src *bufio.Reader
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		log.Encoding = "utf-16le"
+		src = bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), peekBytes)
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		log.Encoding = "utf-16be"
+		src = bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), peekBytes)
+	default:
+		if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+			br.Discard(3)
+			log.Encoding = "utf-8"
+		}
+		src = br
+		p.head = head
+	}
+	if err := p.run(src); err != nil {
+		return nil, err
+	}
+	if log.Encoding == "" {
+		switch {
+		case p.cpID != 0 && p.cpUsed:
+			log.Encoding = fmt.Sprintf("cp%d", p.cpID)
+		case p.sawUTF8:
+			log.Encoding = "utf-8"
+		default:
+			log.Encoding = "ascii"
+		}
+	}
+	if len(log.Jobs) == 0 || !p.recognized {
+		return nil, ErrNotRobocopyLog
+	}
+	for i, j := range log.Jobs {
+		if i == len(log.Jobs)-1 {
+			j.decide(opts.ExitCode)
+		} else {
+			j.decide(nil)
+		}
+	}
+	return log, nil
+}
+
+type state int
+
+const (
+	stNone state = iota
+	stHeader
+	stBody
+	stSummary
+	stAfter
+)
+
+type logParser struct {
+	log        *Log
+	opts       LogOptions
+	head       []byte // first bytes, for guessing the code page
+	cp         *encoding.Decoder
+	cpID       int
+	cpUsed     bool
+	sawUTF8    bool
+	recognized bool
+
+	job        *Job
+	st         state
+	headerIdx  int  // label lines seen in the header
+	pendingMsg bool // the next line is an error's message
+	afterMsg   bool // the previous line was an error message
+	errWord    string
+	rows       int // summary rows read
+	speeds     int
+	lineBuf    []byte
+}
+
+func (p *logParser) run(r *bufio.Reader) error {
+	for {
+		line, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			p.lineBuf = append(p.lineBuf[:0], line...)
+			for err == bufio.ErrBufferFull {
+				line, err = r.ReadSlice('\n')
+				if len(p.lineBuf) < maxLine {
+					p.lineBuf = append(p.lineBuf, line[:min(len(line), maxLine-len(p.lineBuf))]...)
+				}
+			}
+			line = p.lineBuf
+		}
+		if len(line) > 0 {
+			p.rawLine(line)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	p.endJob()
+	return nil
+}
+
+// rawLine splits a raw line on CRs (robocopy's progress output is written
+// over the line with bare CRs), drops progress segments, decodes the rest
+// and hands each to the state machine.
+func (p *logParser) rawLine(b []byte) {
+	b = bytes.TrimRight(b, "\r\n")
+	if bytes.IndexByte(b, '\r') < 0 {
+		p.line(p.decode(b))
+		return
+	}
+	for _, seg := range bytes.Split(b, []byte{'\r'}) {
+		if len(seg) == 0 || isProgress(seg) {
+			continue
+		}
+		p.line(p.decode(seg))
+	}
+}
+
+// isProgress reports whether seg is robocopy's percentage output, e.g. " 36%".
+func isProgress(seg []byte) bool {
+	s := bytes.TrimSpace(seg)
+	if len(s) < 2 || s[len(s)-1] != '%' {
+		return false
+	}
+	for _, c := range s[:len(s)-1] {
+		if (c < '0' || c > '9') && c != '.' && c != ' ' && c != '%' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *logParser) decode(b []byte) string {
+	if p.log.Encoding == "utf-16le" || p.log.Encoding == "utf-16be" {
+		return string(b) // already decoded to UTF-8
+	}
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(b)
+	}
+	if p.opts.CodePage == 0 && utf8.Valid(b) {
+		p.sawUTF8 = true
+		return string(b)
+	}
+	if p.cp == nil {
+		p.cpID = guessCodePage(nonUTF8Lines(p.head, b))
+		enc, _ := codePage(p.cpID)
+		p.cp = enc.NewDecoder()
+	}
+	out, err := p.cp.Bytes(b)
+	if err != nil {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	p.cpUsed = true
+	return string(out)
+}
+
+// nonUTF8Lines returns the lines of head (and extra) that are not UTF-8.
+func nonUTF8Lines(head, extra []byte) [][]byte {
+	var out [][]byte
+	for _, l := range bytes.Split(head, []byte{'\n'}) {
+		if !utf8.Valid(l) && len(out) < 200 {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, extra)
+	}
+	return out
+}
+
+func isDashes(s string) bool {
+	t := strings.TrimSpace(s)
+	return len(t) >= 20 && strings.Trim(t, "-") == ""
+}
+
+func isBanner(s string) bool {
+	return strings.Contains(s, "ROBOCOPY") && strings.Contains(s, "::")
+}
+
+// splitLabel splits "  Label : value" (also "Label: value", "Label = value").
+func splitLabel(s string) (label, value string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != ':' && c != '=' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\t' {
+			return "", "", false // "C:\..." before any label separator
+		}
+		label = strings.TrimSpace(s[:i])
+		if label == "" || strings.ContainsAny(label, `\/`) {
+			return "", "", false
+		}
+		return label, strings.TrimSpace(s[i+1:]), true
+	}
+	return "", "", false
+}
+
+func (p *logParser) newJob() {
+	p.endJob()
+	p.job = &Job{FileClasses: map[string]int64{}, errIndex: map[string]int{}, lastErr: -1}
+	p.log.Jobs = append(p.log.Jobs, p.job)
+	p.headerIdx, p.rows, p.speeds = 0, 0, 0
+	p.pendingMsg, p.afterMsg = false, false
+}
+
+func (p *logParser) endJob() {
+	if p.job == nil {
+		return
+	}
+	j := p.job
+	if j.SpeedBytesPerSec == 0 && j.Bytes.Copied > 0 {
+		if secs := parseDuration(j.TimeCopying); secs > 0 {
+			j.SpeedBytesPerSec = j.Bytes.Copied / secs
+			j.SpeedDerived = true
+		}
+	}
+	mirror := false
+	for _, s := range j.Switches {
+		if s == "/MIR" || s == "/PURGE" {
+			mirror = true
+		}
+	}
+	if mirror {
+		j.Deleted = Deletions{Files: j.Files.Extras, Dirs: j.Dirs.Extras}
+	}
+	if j.Errors == nil {
+		j.Errors = []LogError{}
+	}
+	if j.Switches == nil {
+		j.Switches = []string{}
+	}
+	if j.Notes == nil {
+		j.Notes = []string{}
+	}
+	p.job = nil
+}
+
+// ensureJob starts an implicit job for a log without a header (/NJH).
+func (p *logParser) ensureJob() {
+	if p.job == nil {
+		p.newJob()
+		p.st = stBody
+	}
+}
+
+func (p *logParser) line(s string) {
+	if isBanner(s) {
+		p.newJob()
+		p.recognized = true
+		p.st = stHeader
+		return
+	}
+	// /MT can glue an error line to the end of another line.
+	if strings.Contains(s, "(0x") {
+		if i := findErrorStart(s); i > 0 {
+			p.line(s[:i])
+			p.line(s[i:])
+			return
+		}
+	}
+	if e, ok := parseErrorLine(s); ok {
+		p.ensureJob()
+		p.recognized = true
+		p.addError(e)
+		return
+	}
+	if p.pendingMsg {
+		if strings.TrimSpace(s) == "" {
+			return
+		}
+		p.pendingMsg = false
+		p.afterMsg = true
+		if p.job.lastErr >= 0 && p.job.Errors[p.job.lastErr].Message == "" {
+			p.job.Errors[p.job.lastErr].Message = strings.TrimSpace(s)
+		}
+		return
+	}
+	trim := strings.TrimSpace(s)
+	if p.job != nil && p.errWord != "" && strings.HasPrefix(trim, p.errWord+":") {
+		p.job.RetryLimitExceeded++
+		if p.job.lastErr >= 0 {
+			p.job.Errors[p.job.lastErr].RetryLimitExceeded = true
+		}
+		p.afterMsg = false
+		return
+	}
+	if p.afterMsg && trim != "" {
+		p.afterMsg = false
+		if strings.Contains(trim, "...") && strings.IndexAny(trim, "0123456789") >= 0 {
+			p.job.RetryWaits++
+			return
+		}
+	}
+	switch p.st {
+	case stNone:
+		if isDashes(s) {
+			return
+		}
+		if strings.HasPrefix(s, "\t") && strings.Contains(s[1:], "\t") {
+			p.ensureJob()
+			p.fileLine(s)
+		}
+	case stHeader:
+		p.headerLine(s)
+	case stBody:
+		if isDashes(s) {
+			p.st = stSummary
+			return
+		}
+		if strings.HasPrefix(s, "\t") {
+			p.fileLine(s)
+		}
+	case stSummary:
+		p.summaryLine(s)
+	case stAfter:
+	}
+}
+
+func (p *logParser) headerLine(s string) {
+	j := p.job
+	if isDashes(s) {
+		if p.headerIdx > 0 {
+			p.st = stBody
+		}
+		return
+	}
+	if strings.HasPrefix(s, "\t") {
+		return // continuation of a multi-value field (Files, Exc Dirs)
+	}
+	_, value, ok := splitLabel(s)
+	if !ok {
+		return
+	}
+	switch p.headerIdx {
+	case 0:
+		j.Started = value
+	case 1:
+		j.Source = value
+	case 2:
+		j.Dest = value
+	}
+	p.headerIdx++
+	if p.headerIdx > 3 && hasSwitch(value) {
+		j.Options = value
+		for _, f := range strings.Fields(value) {
+			if strings.HasPrefix(f, "/") {
+				j.Switches = append(j.Switches, strings.ToUpper(f))
+			}
+		}
+	}
+}
+
+func hasSwitch(v string) bool {
+	for _, f := range strings.Fields(v) {
+		if len(f) >= 2 && f[0] == '/' && (f[1] >= 'A' && f[1] <= 'Z' || f[1] >= 'a' && f[1] <= 'z') {
+			return true
+		}
+	}
+	return false
+}
+
+// fileClassNames maps robocopy's file and directory class words (English
+// and a few translations seen in real logs) to stable names. Other words
+// are kept as written.
+var fileClassNames = map[string]string{
+	"new file": "new", "newer": "newer", "older": "older", "changed": "changed",
+	"same": "same", "tweaked": "tweaked", "modified": "modified", "lonely": "lonely",
+	"*extra file": "extra", "*mismatch": "mismatch", "mismatch": "mismatch",
+	"new dir": "new_dir", "*extra dir": "extra_dir",
+	"nouveau fichier": "new", "plus récent": "newer", "plus ancien": "older", "nouveau rép.": "new_dir",
+	"новый файл": "new", "новее": "newer", "старее": "older", "новая папка": "new_dir",
+	"新文件": "new", "较新": "newer", "较旧": "older", "新目录": "new_dir",
+	"neue datei": "new", "neuer": "newer", "älter": "older", "neues verz.": "new_dir",
+}
+
+// fileLine counts a file or directory line by its class, read from the
+// column layout: "\t<class>\t\t<size>\t<name>" for files,
+// "\t<class> <count>\t<path>" for directories.
+func (p *logParser) fileLine(s string) {
+	body := s[1:]
+	tab := strings.IndexByte(body, '\t')
+	if tab < 0 {
+		return
+	}
+	first := body[:tab]
+	rest := body[tab+1:]
+	dir := !strings.HasPrefix(rest, "\t")
+	class := strings.TrimSpace(first)
+	if dir {
+		// Strip the trailing file count (or -1 for extras).
+		i := len(class)
+		for i > 0 && (class[i-1] >= '0' && class[i-1] <= '9' || class[i-1] == '-') {
+			i--
+		}
+		class = strings.TrimSpace(class[:i])
+		if class == "" {
+			return // a directory being scanned, no class
+		}
+	}
+	if class == "" {
+		return
+	}
+	if name, ok := fileClassNames[strings.ToLower(class)]; ok {
+		class = name
+	} else if strings.HasPrefix(class, "*") {
+		if dir {
+			class = "extra_dir"
+		} else {
+			class = "extra"
+		}
+	}
+	if len(p.job.FileClasses) < 64 || p.job.FileClasses[class] > 0 {
+		p.job.FileClasses[class]++
+	}
+}
+
+func (p *logParser) summaryLine(s string) {
+	j := p.job
+	trim := strings.TrimSpace(s)
+	if trim == "" || isDashes(s) {
+		return
+	}
+	label, value, ok := splitLabel(s)
+	if !ok {
+		return // the column header line
+	}
+	_ = label
+	if p.rows < 3 {
+		c, ok := parseCounts(value)
+		if !ok {
+			return
+		}
+		switch p.rows {
+		case 0:
+			j.Dirs = c
+		case 1:
+			j.Files = c
+		case 2:
+			j.Bytes = c
+		}
+		p.rows++
+		if p.rows == 3 {
+			j.Summary = true
+			p.recognized = true
+		}
+		return
+	}
+	if p.rows == 3 {
+		p.rows++
+		cells := strings.Fields(value)
+		if len(cells) >= 1 && strings.Contains(cells[0], ":") {
+			j.TimeTotal = cells[0]
+			if len(cells) >= 2 {
+				j.TimeCopying = cells[1]
+			}
+			return
+		}
+	}
+	if n, ok := parseSpeed(value); ok {
+		if p.speeds == 0 {
+			j.SpeedBytesPerSec = n
+		}
+		p.speeds++
+		return
+	}
+	j.Ended = value
+	p.st = stAfter
+}
+
+// parseCounts reads the six cells of a summary row. A byte cell may be a
+// number followed by a unit (k, m, g, t: powers of 1024).
+func parseCounts(v string) (Counts, bool) {
+	toks := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '\t' })
+	var cells []int64
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		mult := 1.0
+		if i+1 < len(toks) && len(toks[i+1]) == 1 {
+			if m, ok := unitMult(toks[i+1][0]); ok {
+				mult = m
+				i++
+			}
+		}
+		n, ok := parseNumber(t, mult != 1)
+		if !ok {
+			return Counts{}, false
+		}
+		cells = append(cells, int64(math.Round(n*mult)))
+	}
+	if len(cells) != 6 {
+		return Counts{}, false
+	}
+	return Counts{cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]}, true
+}
+
+func unitMult(c byte) (float64, bool) {
+	switch c | 0x20 {
+	case 'k':
+		return 1 << 10, true
+	case 'm':
+		return 1 << 20, true
+	case 'g':
+		return 1 << 30, true
+	case 't':
+		return 1 << 40, true
+	}
+	return 0, false
+}
+
+// parseNumber reads a count, dropping grouping characters; with decimal
+// set, the last '.' or ',' is the decimal point.
+func parseNumber(t string, decimal bool) (float64, bool) {
+	var b strings.Builder
+	lastSep := -1
+	for i, r := range t {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '.' || r == ',':
+			lastSep = b.Len()
+		case r == '\u00a0' || r == '\u202f' || r == '\'':
+		case r == '-' && i == 0:
+			b.WriteRune(r)
+		default:
+			return 0, false
+		}
+	}
+	digits := b.String()
+	if digits == "" || digits == "-" {
+		return 0, false
+	}
+	if decimal && lastSep >= 0 {
+		digits = digits[:lastSep] + "." + digits[lastSep:]
+	}
+	n, err := strconv.ParseFloat(digits, 64)
+	return n, err == nil
+}
+
+// parseSpeed reads "5740251 Bytes/sec." in any language and grouping style.
+func parseSpeed(v string) (int64, bool) {
+	i := 0
+	for i < len(v) {
+		r, size := utf8.DecodeRuneInString(v[i:])
+		if !(r >= '0' && r <= '9' || r == ',' || r == '.' || r == ' ' || r == '\'' || r == '\u00a0' || r == '\u202f') {
+			break
+		}
+		i += size
+	}
+	num, unit := strings.TrimSpace(v[:i]), strings.TrimSpace(v[i:])
+	if num == "" || !strings.Contains(unit, "/") || strings.ContainsAny(unit, "0123456789") {
+		return 0, false
+	}
+	var n int64
+	for _, r := range num {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int64(r-'0')
+		}
+	}
+	return n, true
+}
+
+// parseDuration reads h:mm:ss into seconds.
+func parseDuration(s string) int64 {
+	parts := strings.Split(s, ":")
+	var secs int64
+	for _, p := range parts {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return 0
+		}
+		secs = secs*60 + n
+	}
+	return secs
+}
+
+// findErrorStart returns where an error line starts inside s, or -1.
+func findErrorStart(s string) int {
+	for i := 1; i+20 <= len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' && s[i+4] == '/' && s[i+7] == '/' && s[i+10] == ' ' && s[i+13] == ':' {
+			if _, ok := parseErrorLine(s[i:]); ok {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// parseErrorLine reads "yyyy/mm/dd hh:mm:ss <word> <code> (0x<hex>) <action> <path>".
+func parseErrorLine(s string) (LogError, bool) {
+	if len(s) < 32 || s[4] != '/' || s[7] != '/' || s[10] != ' ' || s[13] != ':' || s[16] != ':' || s[19] != ' ' {
+		return LogError{}, false
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+		if s[i] < '0' || s[i] > '9' {
+			return LogError{}, false
+		}
+	}
+	rest := s[20:]
+	sp := strings.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return LogError{}, false
+	}
+	word := rest[:sp]
+	rest = rest[sp+1:]
+	sp = strings.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return LogError{}, false
+	}
+	code, err := strconv.Atoi(rest[:sp])
+	if err != nil {
+		return LogError{}, false
+	}
+	rest = rest[sp+1:]
+	if len(rest) < 12 || !strings.HasPrefix(rest, "(0x") || rest[11] != ')' {
+		return LogError{}, false
+	}
+	hex, err := strconv.ParseUint(rest[3:11], 16, 32)
+	if err != nil || int(hex) != code {
+		return LogError{}, false
+	}
+	rest = strings.TrimSpace(rest[12:])
+	action, path := rest, ""
+	if i := findPathStart(rest); i >= 0 {
+		action, path = strings.TrimSpace(rest[:i]), rest[i:]
+	}
+	return LogError{Time: s[:19], Code: code, Action: action, Path: path, Message: word}, true
+}
+
+// findPathStart finds a drive-letter or UNC path in an error line's tail.
+func findPathStart(s string) int {
+	for i := 0; i+2 < len(s); i++ {
+		if i > 0 && s[i-1] != ' ' {
+			continue
+		}
+		c := s[i] | 0x20
+		if c >= 'a' && c <= 'z' && s[i+1] == ':' && s[i+2] == '\\' {
+			return i
+		}
+		if s[i] == '\\' && s[i+1] == '\\' {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *logParser) addError(e LogError) {
+	j := p.job
+	p.errWord = e.Message // parseErrorLine passes the error word here
+	e.Message = ""
+	j.ErrorsTotal++
+	key := e.Action + "\x00" + e.Path + "\x00" + strconv.Itoa(e.Code)
+	if i, ok := j.errIndex[key]; ok {
+		j.Errors[i].Attempts++
+		j.lastErr = i
+	} else if len(j.Errors) < p.opts.MaxErrors {
+		e.Attempts = 1
+		j.Errors = append(j.Errors, e)
+		j.errIndex[key] = len(j.Errors) - 1
+		j.lastErr = len(j.Errors) - 1
+	} else {
+		j.ErrorsOmitted++
+		j.lastErr = -1
+	}
+	p.pendingMsg = j.lastErr >= 0
+	p.afterMsg = false
+}
+
+// decide sets the job's outcome from its summary and, when known, the
+// robocopy exit code, noting where the two disagree.
+func (j *Job) decide(exit *int) {
+	j.ExitCode = exit
+	failed := j.Files.Failed + j.Dirs.Failed
+	switch {
+	case !j.Summary:
+		j.Outcome = OutcomeFatal
+		j.Notes = append(j.Notes, "the log has no summary: robocopy stopped before finishing (fatal error, killed, or the log was cut)")
+	case failed > 0:
+		j.Outcome = OutcomePartial
+	default:
+		j.Outcome = OutcomeSuccess
+	}
+	if exit != nil {
+		c := Classify(*exit)
+		switch {
+		case c == Fatal:
+			j.Outcome = OutcomeFatal
+		case c == Partial && j.Outcome == OutcomeSuccess:
+			j.Outcome = OutcomePartial
+		}
+		if j.Summary && c == Success && failed > 0 {
+			j.Notes = append(j.Notes, fmt.Sprintf("exit code %d says success but the summary counts %d failed; trusting the summary", *exit, failed))
+		}
+		if j.Summary && c == Partial && failed == 0 {
+			j.Notes = append(j.Notes, fmt.Sprintf("exit code %d says some copies failed but the summary counts none (seen on Server 2019); trusting the exit code", *exit))
+		}
+		if j.Summary && c == Fatal {
+			j.Notes = append(j.Notes, fmt.Sprintf("exit code %d is fatal although the log has a summary", *exit))
+		}
+	}
+	if j.Summary && failed == 0 && j.RetryLimitExceeded > 0 {
+		j.Notes = append(j.Notes, fmt.Sprintf("%d operation(s) gave up after retries but the summary counts no failure", j.RetryLimitExceeded))
+	}
+}
