@@ -3,6 +3,7 @@ package robocmd
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
@@ -113,7 +115,7 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 		opts.MaxErrors = 1000
 	}
 	log := &Log{}
-	p := &logParser{log: log, opts: opts}
+	p := &logParser{log: log, opts: opts, classCache: map[string]classEntry{}}
 	if opts.CodePage != 0 {
 		enc, err := codePage(opts.CodePage)
 		if err != nil {
@@ -165,6 +167,9 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 	return log, nil
 }
 
+// classEntry is a file class as written (copied) and its stable name.
+type classEntry struct{ raw, name string }
+
 type state int
 
 const (
@@ -186,6 +191,10 @@ type logParser struct {
 	recognized bool
 
 	job        *Job
+	classCache map[string]classEntry // class as written -> stable name
+	lastClass  string            // the previous line's class, and its name
+	lastName   string
+	keyBuf     []byte
 	st         state
 	headerIdx  int  // label lines seen in the header
 	pendingMsg bool // the next line is an error's message
@@ -256,21 +265,14 @@ func isProgress(seg []byte) bool {
 
 func (p *logParser) decode(b []byte) string {
 	if p.log.Encoding == "utf-16le" || p.log.Encoding == "utf-16be" {
-		return string(b) // already decoded to UTF-8
+		return bytesToString(b) // already decoded to UTF-8
 	}
-	ascii := true
-	for _, c := range b {
-		if c >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return string(b)
+	if isASCII(b) {
+		return bytesToString(b)
 	}
 	if p.opts.CodePage == 0 && utf8.Valid(b) {
 		p.sawUTF8 = true
-		return string(b)
+		return bytesToString(b)
 	}
 	if p.cp == nil {
 		p.cpID = guessCodePage(nonUTF8Lines(p.head, b))
@@ -297,6 +299,32 @@ func nonUTF8Lines(head, extra []byte) [][]byte {
 		out = append(out, extra)
 	}
 	return out
+}
+
+// isASCII reports whether b holds only bytes below 0x80, 8 at a time.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// bytesToString returns b as a string without copying. The bytes belong to
+// the reader's buffer and are overwritten by the next line, so everything
+// the parser keeps from a line is copied with strings.Clone first.
+func bytesToString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 func isDashes(s string) bool {
@@ -376,21 +404,22 @@ func (p *logParser) ensureJob() {
 }
 
 func (p *logParser) line(s string) {
-	if isBanner(s) {
+	tabbed := len(s) > 0 && s[0] == '\t'
+	if !tabbed && isBanner(s) {
 		p.newJob()
 		p.recognized = true
 		p.st = stHeader
 		return
 	}
 	// /MT can glue an error line to the end of another line.
-	if strings.Contains(s, "(0x") {
+	if i := strings.IndexByte(s, '('); i >= 0 && strings.HasPrefix(s[i:], "(0x") {
 		if i := findErrorStart(s); i > 0 {
 			p.line(s[:i])
 			p.line(s[i:])
 			return
 		}
 	}
-	if e, ok := parseErrorLine(s); ok {
+	if e, ok := parseErrorLine(s); !tabbed && ok {
 		p.ensureJob()
 		p.recognized = true
 		p.addError(e)
@@ -403,7 +432,7 @@ func (p *logParser) line(s string) {
 		p.pendingMsg = false
 		p.afterMsg = true
 		if p.job.lastErr >= 0 && p.job.Errors[p.job.lastErr].Message == "" {
-			p.job.Errors[p.job.lastErr].Message = strings.TrimSpace(s)
+			p.job.Errors[p.job.lastErr].Message = strings.Clone(strings.TrimSpace(s))
 		}
 		return
 	}
@@ -465,18 +494,18 @@ func (p *logParser) headerLine(s string) {
 	}
 	switch p.headerIdx {
 	case 0:
-		j.Started = value
+		j.Started = strings.Clone(value)
 	case 1:
-		j.Source = value
+		j.Source = strings.Clone(value)
 	case 2:
-		j.Dest = value
+		j.Dest = strings.Clone(value)
 	}
 	p.headerIdx++
 	if p.headerIdx > 3 && hasSwitch(value) {
-		j.Options = value
+		j.Options = strings.Clone(value)
 		for _, f := range strings.Fields(value) {
 			if strings.HasPrefix(f, "/") {
-				j.Switches = append(j.Switches, strings.ToUpper(f))
+				j.Switches = append(j.Switches, strings.Clone(strings.ToUpper(f)))
 			}
 		}
 	}
@@ -532,18 +561,32 @@ func (p *logParser) fileLine(s string) {
 	if class == "" {
 		return
 	}
-	if name, ok := fileClassNames[strings.ToLower(class)]; ok {
-		class = name
-	} else if strings.HasPrefix(class, "*") {
-		if dir {
-			class = "extra_dir"
-		} else {
-			class = "extra"
+	if class != p.lastClass {
+		e, ok := p.classCache[class]
+		if !ok {
+			if len(p.classCache) >= 64 {
+				return // bounded: a log with more distinct classes is not robocopy's
+			}
+			e = classEntry{raw: strings.Clone(class), name: canonicalClass(class, dir)}
+			p.classCache[e.raw] = e
 		}
+		p.lastClass, p.lastName = e.raw, e.name
 	}
-	if len(p.job.FileClasses) < 64 || p.job.FileClasses[class] > 0 {
-		p.job.FileClasses[class]++
+	p.job.FileClasses[p.lastName]++
+}
+
+// canonicalClass maps a class as written to its stable name.
+func canonicalClass(class string, dir bool) string {
+	if name, ok := fileClassNames[strings.ToLower(class)]; ok {
+		return name
 	}
+	if strings.HasPrefix(class, "*") {
+		if dir {
+			return "extra_dir"
+		}
+		return "extra"
+	}
+	return strings.Clone(class)
 }
 
 func (p *logParser) summaryLine(s string) {
@@ -581,9 +624,9 @@ func (p *logParser) summaryLine(s string) {
 		p.rows++
 		cells := strings.Fields(value)
 		if len(cells) >= 1 && strings.Contains(cells[0], ":") {
-			j.TimeTotal = cells[0]
+			j.TimeTotal = strings.Clone(cells[0])
 			if len(cells) >= 2 {
-				j.TimeCopying = cells[1]
+				j.TimeCopying = strings.Clone(cells[1])
 			}
 			return
 		}
@@ -595,7 +638,7 @@ func (p *logParser) summaryLine(s string) {
 		p.speeds++
 		return
 	}
-	j.Ended = value
+	j.Ended = strings.Clone(value)
 	p.st = stAfter
 }
 
@@ -775,19 +818,21 @@ func findPathStart(s string) int {
 	return -1
 }
 
+// addError records an error line. e's strings point into the line buffer:
+// they are copied only when a new distinct error is kept.
 func (p *logParser) addError(e LogError) {
 	j := p.job
-	p.errWord = e.Message // parseErrorLine passes the error word here
-	e.Message = ""
+	if e.Message != p.errWord { // parseErrorLine passes the error word in Message
+		p.errWord = strings.Clone(e.Message)
+	}
 	j.ErrorsTotal++
-	key := e.Action + "\x00" + e.Path + "\x00" + strconv.Itoa(e.Code)
-	if i, ok := j.errIndex[key]; ok {
+	p.keyBuf = append(append(append(append(p.keyBuf[:0], e.Action...), 0), e.Path...), byte(e.Code), byte(e.Code>>8), byte(e.Code>>16), byte(e.Code>>24))
+	if i, ok := j.errIndex[string(p.keyBuf)]; ok {
 		j.Errors[i].Attempts++
 		j.lastErr = i
 	} else if len(j.Errors) < p.opts.MaxErrors {
-		e.Attempts = 1
-		j.Errors = append(j.Errors, e)
-		j.errIndex[key] = len(j.Errors) - 1
+		j.Errors = append(j.Errors, LogError{Time: strings.Clone(e.Time), Code: e.Code, Action: strings.Clone(e.Action), Path: strings.Clone(e.Path), Attempts: 1})
+		j.errIndex[string(p.keyBuf)] = len(j.Errors) - 1
 		j.lastErr = len(j.Errors) - 1
 	} else {
 		j.ErrorsOmitted++

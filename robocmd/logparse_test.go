@@ -1,0 +1,495 @@
+package robocmd
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func fixture(t testing.TB, name string) *Log {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join("../../shared/fixtures/robocopy", name+"*"))
+	require.NoError(t, err)
+	require.Len(t, matches, 1, name)
+	f, err := os.Open(matches[0])
+	require.NoError(t, err)
+	defer f.Close()
+	l, err := ParseLog(f, LogOptions{})
+	require.NoError(t, err, name)
+	return l
+}
+
+// u is v units of mult bytes, rounded as robocopy's display was.
+func u(v float64, mult int64) int64 { return int64(math.Round(v * float64(mult))) }
+
+const (
+	k = 1 << 10
+	m = 1 << 20
+	g = 1 << 30
+)
+
+// The expected values below were read off each log by eye (its summary
+// table, header and error lines), not produced by the parser.
+func TestFixtureEnglishMirror(t *testing.T) {
+	l := fixture(t, "01_")
+	require.Len(t, l.Jobs, 1)
+	j := l.Jobs[0]
+	assert.Equal(t, "ascii", l.Encoding)
+	assert.Equal(t, `C:\Users\Tom\Desktop\IN609_OE1\`, j.Source)
+	assert.Equal(t, `C:\Users\Tom\Desktop\IN609_OE1\Files_Backup\`, j.Dest)
+	assert.Contains(t, j.Switches, "/MIR")
+	assert.Equal(t, "Friday, 31 March 2023 11:06:37 pm", j.Started)
+	assert.Equal(t, "Friday, 31 March 2023 11:06:39 pm", j.Ended)
+	assert.Equal(t, Counts{144, 143, 1, 0, 0, 7}, j.Dirs)
+	assert.Equal(t, Counts{454, 454, 0, 0, 0, 151}, j.Files)
+	assert.Equal(t, Counts{u(6.91, m), u(6.91, m), 0, 0, 0, u(37.3, k)}, j.Bytes)
+	assert.Equal(t, int64(5740251), j.SpeedBytesPerSec)
+	assert.Equal(t, Deletions{Files: 151, Dirs: 7}, j.Deleted)
+	assert.Equal(t, int64(454), j.FileClasses["new"])
+	assert.Equal(t, int64(151), j.FileClasses["extra"])
+	assert.Equal(t, OutcomeSuccess, j.Outcome)
+	assert.Empty(t, j.Errors)
+}
+
+func TestFixtureRussianCP866(t *testing.T) {
+	l := fixture(t, "02_")
+	require.Len(t, l.Jobs, 1)
+	j := l.Jobs[0]
+	assert.Equal(t, "cp866", l.Encoding)
+	assert.Equal(t, `p:\PROJECTS\FUJIMIR\`, j.Dest, "Назначение = ... (with '=')")
+	assert.Equal(t, "вторник, 30 декабря 2025 г. 00:49:05", j.Started)
+	assert.Equal(t, Counts{96, 93, 92, 0, 0, 1}, j.Dirs)
+	assert.Equal(t, Counts{180, 22, 157, 0, 1, 4}, j.Files)
+	assert.Equal(t, Counts{u(33.97, m), u(2.67, m), u(31.30, m), 0, 538, u(6.92, m)}, j.Bytes)
+	assert.Equal(t, int64(1671206), j.SpeedBytesPerSec, "1 671 206 with NBSP grouping")
+	require.Len(t, j.Errors, 1)
+	e := j.Errors[0]
+	assert.Equal(t, 5, e.Code)
+	assert.Equal(t, "Копирование файла", e.Action)
+	assert.Equal(t, `C:\Users\Ihor\.gemini\antigravity\scratch\fujimir-modern\.gitignore`, e.Path)
+	assert.Equal(t, "Отказано в доступе.", e.Message)
+	assert.Equal(t, 4, e.Attempts, "one /MT line glued the error to a file line")
+	assert.True(t, e.RetryLimitExceeded)
+	assert.Equal(t, 4, j.ErrorsTotal)
+	assert.Equal(t, OutcomePartial, j.Outcome)
+}
+
+func TestFixtureRetryLimitNoSummary(t *testing.T) {
+	l := fixture(t, "05_")
+	j := l.Jobs[0]
+	assert.False(t, j.Summary)
+	assert.Equal(t, OutcomeFatal, j.Outcome)
+	assert.Equal(t, `c:\rwg\`, j.Source, "an error line inside the header does not shift the fields")
+	assert.Equal(t, `\\falcon\rwg$\`, j.Dest)
+	assert.Equal(t, 8, j.ErrorsTotal)
+	assert.Equal(t, 2, j.RetryLimitExceeded)
+	assert.Equal(t, 4, j.RetryWaits)
+	require.Len(t, j.Errors, 3)
+	assert.Equal(t, "Accessing Destination Directory", j.Errors[1].Action)
+	assert.Equal(t, "The network path was not found.", j.Errors[1].Message)
+	assert.Equal(t, 3, j.Errors[1].Attempts)
+}
+
+func TestFixtureSummaryOnly(t *testing.T) {
+	j := fixture(t, "06_").Jobs[0]
+	assert.Equal(t, Counts{10, 10, 0, 0, 0, 0}, j.Files)
+	assert.Equal(t, u(76.290, g), j.Bytes.Copied)
+	assert.Equal(t, int64(1915409756), j.SpeedBytesPerSec)
+	assert.Equal(t, "0:05:15", j.TimeTotal)
+
+	l := fixture(t, "07_")
+	assert.Equal(t, "utf-16le", l.Encoding)
+	j = l.Jobs[0]
+	assert.Equal(t, Counts{991, 981, 10, 0, 0, 0}, j.Dirs)
+	assert.Equal(t, Counts{6755, 6743, 12, 0, 0, 1}, j.Files)
+	assert.Equal(t, Counts{u(2.430, g), u(2.430, g), u(6.4, k), 0, 0, 0}, j.Bytes)
+	assert.Equal(t, int64(334750079), j.SpeedBytesPerSec)
+	assert.Equal(t, Deletions{}, j.Deleted, "no /MIR: extras are not deleted")
+}
+
+func TestFixtureFrenchCP850(t *testing.T) {
+	l := fixture(t, "08_")
+	assert.Equal(t, "cp850", l.Encoding)
+	j := l.Jobs[0]
+	assert.Equal(t, "mardi 7 avril 2026 21:17:14", j.Started)
+	assert.Equal(t, Counts{22, 22, 0, 0, 0, 0}, j.Dirs)
+	assert.Equal(t, Counts{41, 41, 0, 0, 0, 0}, j.Files)
+	assert.Equal(t, u(6.23, m), j.Bytes.Copied)
+	assert.Equal(t, int64(43311158), j.SpeedBytesPerSec)
+	assert.Equal(t, int64(41), j.FileClasses["new"])
+	assert.Equal(t, OutcomeSuccess, j.Outcome)
+}
+
+func TestFixtureMultiJob(t *testing.T) {
+	l := fixture(t, "11_")
+	require.Len(t, l.Jobs, 7)
+	assert.Equal(t, Counts{19, 19, 0, 0, 0, 0}, l.Jobs[0].Files)
+	assert.Equal(t, int64(4030753403), l.Jobs[0].SpeedBytesPerSec)
+	for _, j := range l.Jobs[1:] {
+		assert.Equal(t, Counts{19, 0, 19, 0, 0, 0}, j.Files)
+		assert.Equal(t, u(476.65, m), j.Bytes.Skipped)
+		assert.Equal(t, int64(0), j.SpeedBytesPerSec, "no speed lines when nothing was copied")
+	}
+	assert.Equal(t, `C:\robo_testing\`, l.Jobs[1].Dest)
+
+	l = fixture(t, "15_")
+	assert.Equal(t, "cp936", l.Encoding)
+	require.Len(t, l.Jobs, 25)
+	assert.Equal(t, "2025年4月25日 19:15:06", l.Jobs[0].Started)
+	assert.Equal(t, Counts{33, 33, 0, 0, 0, 0}, l.Jobs[0].Files)
+	assert.Equal(t, u(2.41, m), l.Jobs[0].Bytes.Copied)
+	assert.Equal(t, int64(63230575), l.Jobs[0].SpeedBytesPerSec)
+	assert.Equal(t, Counts{33, 33, 0, 0, 0, 0}, l.Jobs[1].Files)
+	assert.Equal(t, int64(76643121), l.Jobs[1].SpeedBytesPerSec)
+	assert.Equal(t, Counts{53, 53, 0, 0, 0, 0}, l.Jobs[2].Files)
+	assert.Equal(t, u(80.0, k), l.Jobs[2].Bytes.Copied)
+	assert.Equal(t, int64(33), l.Jobs[0].FileClasses["new"])
+}
+
+func TestParseCountsStyles(t *testing.T) {
+	for in, want := range map[string]Counts{
+		"  6.91 m    6.91 m         0         0         0    37.3 k": {u(6.91, m), u(6.91, m), 0, 0, 0, u(37.3, k)},
+		"1.5 t 1 g 2 K 3 M 0 0":         {int64(1.5 * (1 << 40)), g, 2 * k, 3 * m, 0, 0},
+		"6,23 m 6,23 m 0 0 0 0":         {u(6.23, m), u(6.23, m), 0, 0, 0, 0},
+		"2147483648 2147483648 0 0 0 0": {2147483648, 2147483648, 0, 0, 0, 0},
+		"1\u00a0234\u00a0567 0 0 0 0 0": {1234567, 0, 0, 0, 0, 0},
+	} {
+		got, ok := parseCounts(in)
+		require.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"1 2 3", "a b c d e f", "1 2 3 4 5 6 7", "0:00:01 0:00:01 0:00:00 0:00:00"} {
+		_, ok := parseCounts(bad)
+		assert.False(t, ok, bad)
+	}
+}
+
+func TestParseSpeedStyles(t *testing.T) {
+	for in, want := range map[string]int64{
+		"5740251 Bytes/sec.":               5740251,
+		"1,915,409,756 Bytes/sec.":         1915409756,
+		"1.915.409.756 Bytes/s.":           1915409756,
+		"43\u00a0311\u00a0158 Octets/sec.": 43311158,
+		"1\u202f671\u202f206 Байт/сек.":    1671206,
+		"1'915'409 Bytes/Sek.":             1915409,
+		"63,230,575 字节/秒。":                 63230575,
+	} {
+		got, ok := parseSpeed(in)
+		require.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"Friday, July 24, 2026", "30/12/2025 00:49:21", "2025年4月25日 19:15:06", ""} {
+		_, ok := parseSpeed(bad)
+		assert.False(t, ok, bad)
+	}
+}
+
+// englishLog builds a small log in robocopy's English layout, with the
+// header labels replaced by label (for the code page tests).
+func englishLog(started, source, dest string, files Counts, errLine string) string {
+	var b strings.Builder
+	b.WriteString("\r\n-------------------------------------------------------------------------------\r\n")
+	b.WriteString("   ROBOCOPY     ::     Robust File Copy for Windows                              \r\n")
+	b.WriteString("-------------------------------------------------------------------------------\r\n\r\n")
+	fmt.Fprintf(&b, "  Started : %s\r\n   Source : %s\r\n     Dest : %s\r\n\r\n    Files : *.*\r\n\t    \r\n", started, source, dest)
+	b.WriteString("  Options : *.* /S /E /DCOPY:DA /COPY:DAT /PURGE /MIR /NP /R:2 /W:5 \r\n\r\n")
+	b.WriteString("------------------------------------------------------------------------------\r\n\r\n")
+	fmt.Fprintf(&b, "\t                   2\t%s\r\n", source)
+	fmt.Fprintf(&b, "\t    New File  \t\t     100\tfile one.txt\r\n")
+	if errLine != "" {
+		b.WriteString(errLine)
+	}
+	b.WriteString("\r\n------------------------------------------------------------------------------\r\n\r\n")
+	b.WriteString("               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n")
+	b.WriteString("    Dirs :         1         1         0         0         0         0\r\n")
+	fmt.Fprintf(&b, "   Files : %9d %9d %9d %9d %9d %9d\r\n", files.Total, files.Copied, files.Skipped, files.Mismatch, files.Failed, files.Extras)
+	b.WriteString("   Bytes :       100       100         0         0         0         0\r\n")
+	b.WriteString("   Times :   0:00:00   0:00:00                       0:00:00   0:00:00\r\n\r\n")
+	b.WriteString("   Ended : Friday, July 24, 2026 11:09:06 AM\r\n\r\n")
+	return b.String()
+}
+
+func TestEncodings(t *testing.T) {
+	src := `D:\Données\Comptabilité`
+	text := englishLog("mardi 7 avril 2026", src, `\\nas\b`, Counts{1, 1, 0, 0, 0, 0}, "")
+	ru := englishLog("вторник, 30 декабря 2025 г.", `D:\Документы\Отчёты`, `\\nas\b`, Counts{1, 1, 0, 0, 0, 0}, "")
+	zh := englishLog("2025年4月25日 19:15:06", `D:\项目\文件`, `\\nas\b`, Counts{1, 1, 0, 0, 0, 0}, "")
+	enc := func(e interface{ Bytes([]byte) ([]byte, error) }, s string) []byte {
+		b, err := e.Bytes([]byte(s))
+		require.NoError(t, err)
+		return b
+	}
+	tests := []struct {
+		name, wantEnc, wantSrc string
+		data                   []byte
+	}{
+		{"utf-8", "utf-8", src, []byte(text)},
+		{"utf-8 bom", "utf-8", src, append([]byte{0xEF, 0xBB, 0xBF}, text...)},
+		{"utf-16le", "utf-16le", src, enc(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder(), text)},
+		{"utf-16be", "utf-16be", src, enc(unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder(), text)},
+		{"cp850", "cp850", src, enc(charmap.CodePage850.NewEncoder(), text)},
+		{"cp866", "cp866", `D:\Документы\Отчёты`, enc(charmap.CodePage866.NewEncoder(), ru)},
+		{"gbk", "cp936", `D:\项目\文件`, enc(simplifiedchinese.GBK.NewEncoder(), zh)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := ParseLog(bytes.NewReader(tt.data), LogOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantEnc, l.Encoding)
+			require.Len(t, l.Jobs, 1)
+			assert.Equal(t, tt.wantSrc, l.Jobs[0].Source)
+			assert.Equal(t, Counts{1, 1, 0, 0, 0, 0}, l.Jobs[0].Files)
+		})
+	}
+	// A forced code page wins over the guess.
+	l, err := ParseLog(bytes.NewReader(enc(charmap.CodePage850.NewEncoder(), text)), LogOptions{CodePage: 437})
+	require.NoError(t, err)
+	assert.Equal(t, "cp437", l.Encoding)
+	_, err = ParseLog(strings.NewReader(text), LogOptions{CodePage: 12345})
+	assert.ErrorContains(t, err, "not supported")
+}
+
+func TestCutAndEmptyAndForeign(t *testing.T) {
+	full := englishLog("x", `D:\a`, `E:\b`, Counts{3, 3, 0, 0, 0, 0}, "")
+	cut := full[:strings.Index(full, "   Files :")+12]
+	l, err := ParseLog(strings.NewReader(cut), LogOptions{})
+	require.NoError(t, err)
+	assert.False(t, l.Jobs[0].Summary)
+	assert.Equal(t, OutcomeFatal, l.Jobs[0].Outcome)
+
+	_, err = ParseLog(strings.NewReader(""), LogOptions{})
+	assert.ErrorIs(t, err, ErrNotRobocopyLog)
+	_, err = ParseLog(strings.NewReader("Microsoft DiskShadow version 1.0\r\n-> set context persistent\r\n"), LogOptions{})
+	assert.ErrorIs(t, err, ErrNotRobocopyLog)
+	_, err = ParseLog(strings.NewReader("just some\ntext file\n"), LogOptions{})
+	assert.ErrorIs(t, err, ErrNotRobocopyLog)
+}
+
+func TestErrorsAfterSummaryAndLineShapes(t *testing.T) {
+	errLine := "2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File D:\\a\\locked file.db\r\nAccess is denied.\r\n\r\nWaiting 5 seconds... Retrying...\r\n" +
+		"2026/01/02 03:04:10 ERROR 5 (0x00000005) Copying File D:\\a\\locked file.db\r\nAccess is denied.\r\n\r\nERROR: RETRY LIMIT EXCEEDED.\r\n\r\n"
+	text := englishLog("x", `D:\a`, `E:\b`, Counts{3, 2, 0, 0, 1, 0}, errLine)
+	text += "2026/01/02 03:05:00 ERROR 112 (0x00000070) Copying File D:\\a\\big.iso\r\nThere is not enough space on the disk.\r\n"
+	l, err := ParseLog(strings.NewReader(text), LogOptions{})
+	require.NoError(t, err)
+	j := l.Jobs[0]
+	require.Len(t, j.Errors, 2)
+	assert.Equal(t, LogError{Time: "2026/01/02 03:04:05", Code: 5, Action: "Copying File", Path: `D:\a\locked file.db`, Message: "Access is denied.", Attempts: 2, RetryLimitExceeded: true}, j.Errors[0])
+	assert.Equal(t, "There is not enough space on the disk.", j.Errors[1].Message, "errors after the summary belong to the job")
+	assert.Equal(t, 1, j.RetryWaits)
+	assert.Equal(t, OutcomePartial, j.Outcome)
+}
+
+func TestOutcomeWithExitCode(t *testing.T) {
+	ok := englishLog("x", `D:\a`, `E:\b`, Counts{3, 3, 0, 0, 0, 0}, "")
+	failed := englishLog("x", `D:\a`, `E:\b`, Counts{3, 2, 0, 0, 1, 0}, "")
+	tests := []struct {
+		log     string
+		exit    int
+		outcome string
+		note    string
+	}{
+		{ok, 1, OutcomeSuccess, ""},
+		{ok, 3, OutcomeSuccess, ""},
+		{ok, 8, OutcomePartial, "summary counts none"},
+		{ok, 16, OutcomeFatal, "fatal although"},
+		{ok, -1, OutcomeFatal, "fatal although"},
+		{failed, 9, OutcomePartial, ""},
+		{failed, 1, OutcomePartial, "trusting the summary"},
+	}
+	for _, tt := range tests {
+		code := tt.exit
+		l, err := ParseLog(strings.NewReader(tt.log), LogOptions{ExitCode: &code})
+		require.NoError(t, err)
+		j := l.Jobs[0]
+		assert.Equal(t, tt.outcome, j.Outcome, "exit %d", tt.exit)
+		if tt.note != "" {
+			assert.Contains(t, strings.Join(j.Notes, "\n"), tt.note, "exit %d", tt.exit)
+		} else {
+			assert.Empty(t, j.Notes, "exit %d", tt.exit)
+		}
+		require.NotNil(t, j.ExitCode)
+	}
+}
+
+func TestErrorDetailsBounded(t *testing.T) {
+	var errs strings.Builder
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&errs, "2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File D:\\a\\f%d\r\nAccess is denied.\r\n", i)
+	}
+	l, err := ParseLog(strings.NewReader(englishLog("x", `D:\a`, `E:\b`, Counts{50, 0, 0, 0, 50, 0}, errs.String())), LogOptions{MaxErrors: 10})
+	require.NoError(t, err)
+	j := l.Jobs[0]
+	assert.Len(t, j.Errors, 10)
+	assert.Equal(t, 40, j.ErrorsOmitted)
+	assert.Equal(t, 50, j.ErrorsTotal)
+}
+
+func FuzzParseLog(f *testing.F) {
+	f.Add([]byte(englishLog("x", `D:\a`, `E:\b`, Counts{1, 1, 0, 0, 0, 0}, "")))
+	f.Add([]byte("2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File D:\\x\r\n"))
+	f.Add([]byte{0xFF, 0xFE, 'R', 0})
+	f.Add([]byte("\t*EXTRA File\t\t 1\tx\r 5%\r\n   Dirs : 1 1 1 1 1 1\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := ParseLog(bytes.NewReader(data), LogOptions{MaxErrors: 5})
+		if err != nil {
+			return
+		}
+		for _, j := range l.Jobs {
+			if len(j.Errors) > 5 || len(j.FileClasses) > 64 {
+				t.Fatalf("unbounded: %d errors, %d classes", len(j.Errors), len(j.FileClasses))
+			}
+			if j.Outcome == "" {
+				t.Fatal("no outcome")
+			}
+		}
+	})
+}
+
+// genLog streams a large, realistic log without holding it in memory:
+// several jobs of verbose file lines, /MT-style interleaved error lines and
+// retries, and a summary each.
+type genLog struct {
+	jobs, filesPerJob, job, file int
+	buf                          bytes.Buffer
+}
+
+func (g *genLog) Read(p []byte) (int, error) {
+	for g.buf.Len() < len(p) {
+		if g.job == g.jobs {
+			break
+		}
+		if g.file == 0 {
+			full := englishLog("Friday, July 24, 2026 11:08:15 AM", `S:\Shares`, `\\nas01\backups\fs\D\Shares`, Counts{}, "")
+			g.buf.WriteString(full[:strings.Index(full, "\t                   2")])
+		}
+		for i := 0; i < 100 && g.file < g.filesPerJob; i++ {
+			g.file++
+			switch {
+			case g.file%1000 == 0:
+				fmt.Fprintf(&g.buf, "\t    New File  \t\t   12345\tlocked %d.db2026/01/02 03:04:05 ERROR 32 (0x00000020) Copying File S:\\Shares\\dept\\locked %d.db\r\nThe process cannot access the file because it is being used by another process.\r\nWaiting 5 seconds... Retrying...\r\n", g.file, g.file)
+			case g.file%7 == 0:
+				fmt.Fprintf(&g.buf, "\tNew Dir          %d\tS:\\Shares\\dept %d\\sub folder\\\r\n", g.file%40, g.file)
+			case g.file%5 == 0:
+				fmt.Fprintf(&g.buf, "\t*EXTRA File \t\t    4.2 m\told report %d.xlsx\r\n", g.file)
+			default:
+				fmt.Fprintf(&g.buf, "\t    Newer     \t\t  %6d\tquarterly figures %d.xlsx\r\n", g.file*13%99991, g.file)
+			}
+		}
+		if g.file == g.filesPerJob {
+			g.buf.WriteString("\r\n------------------------------------------------------------------------------\r\n\r\n")
+			g.buf.WriteString("               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n")
+			g.buf.WriteString("    Dirs :       144       143         1         0         0         7\r\n")
+			g.buf.WriteString("   Files :    100000     99990         0         0        10       151\r\n")
+			g.buf.WriteString("   Bytes :   6.910 g   6.910 g         0         0    1.20 m    37.3 k\r\n")
+			g.buf.WriteString("   Times :   0:10:01   0:09:01                       0:00:00   0:00:00\r\n\r\n")
+			g.buf.WriteString("   Speed :           5740251 Bytes/sec.\r\n   Speed :           328.459 MegaBytes/min.\r\n")
+			g.buf.WriteString("   Ended : Friday, July 24, 2026 11:09:06 AM\r\n\r\n")
+			g.job++
+			g.file = 0
+		}
+	}
+	if g.buf.Len() == 0 {
+		return 0, io.EOF
+	}
+	return g.buf.Read(p)
+}
+
+func TestGeneratedLogParses(t *testing.T) {
+	l, err := ParseLog(&genLog{jobs: 3, filesPerJob: 5000}, LogOptions{})
+	require.NoError(t, err)
+	require.Len(t, l.Jobs, 3)
+	for _, j := range l.Jobs {
+		assert.Equal(t, int64(99990), j.Files.Copied)
+		assert.Equal(t, 5, j.ErrorsTotal)
+		assert.Len(t, j.Errors, 5)
+		assert.Equal(t, 5, j.RetryWaits)
+		// Of 5000 lines: every 1000th is an error, then every 7th a dir, then every 5th an extra.
+		assert.Equal(t, int64(5000/5-5000/35-5000/1000), j.FileClasses["extra"])
+		assert.Equal(t, int64(5000/7-5000/7000), j.FileClasses["new_dir"])
+		assert.Equal(t, OutcomePartial, j.Outcome)
+	}
+}
+
+// BenchmarkParseLog reports throughput (MB/s) and allocations on generated
+// logs of 10 MB, 100 MB and 1 GB. "onejob" is one robocopy run whose file
+// list grows (B/op must stay flat: memory does not depend on the log's
+// size); "jobs" appends ever more runs (B/op grows only with the per-run
+// results kept). The generated job is replayed, so generating costs nothing.
+func BenchmarkParseLog(b *testing.B) {
+	job, err := io.ReadAll(&genLog{jobs: 1, filesPerJob: 20_000})
+	require.NoError(b, err)
+	bodyStart := bytes.Index(job, []byte("\t    Newer"))
+	summary := bytes.LastIndex(job, []byte("\r\n------"))
+	head, body, tail := job[:bodyStart], job[bodyStart:summary], job[summary:]
+	for _, size := range []struct {
+		name  string
+		bytes int64
+	}{{"10MB", 10 << 20}, {"100MB", 100 << 20}, {"1GB", 1 << 30}} {
+		b.Run("onejob/"+size.name, func(b *testing.B) {
+			n := int(size.bytes / int64(len(body)))
+			b.SetBytes(int64(len(head) + n*len(body) + len(tail)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				r := io.MultiReader(bytes.NewReader(head), &repeatReader{data: body, n: n}, bytes.NewReader(tail))
+				l, err := ParseLog(r, LogOptions{})
+				if err != nil || len(l.Jobs) != 1 || !l.Jobs[0].Summary {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("jobs/"+size.name, func(b *testing.B) {
+			n := int(size.bytes / int64(len(job)))
+			b.SetBytes(int64(n * len(job)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				l, err := ParseLog(&repeatReader{data: job, n: n}, LogOptions{})
+				if err != nil || len(l.Jobs) != n {
+					b.Fatal(err, len(l.Jobs))
+				}
+			}
+		})
+	}
+}
+
+// repeatReader yields data n times.
+type repeatReader struct {
+	data []byte
+	n    int
+	off  int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	c := copy(p, r.data[r.off:])
+	r.off += c
+	if r.off == len(r.data) {
+		r.off = 0
+		r.n--
+	}
+	return c, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
