@@ -192,7 +192,7 @@ type logParser struct {
 
 	job        *Job
 	classCache map[string]classEntry // class as written -> stable name
-	lastClass  string            // the previous line's class, and its name
+	lastClass  string                // the previous line's class, and its name
 	lastName   string
 	keyBuf     []byte
 	st         state
