@@ -39,6 +39,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			generateCommand(),
 			lintCommand(),
+			reportCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),

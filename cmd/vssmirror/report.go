@@ -1,0 +1,45 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vssmirror/vssmirror/runner"
+)
+
+func reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "read robocopy logs (any language or encoding) and diskshadow logs",
+		ArgsUsage: "LOG...",
+		Description: "Prints per robocopy job the totals, deletions and every failed file with its error, or\n" +
+			"with --json: {\"schema\":1,\"jobs\":[{source,dest,options,started,ended,dirs,files,bytes,errors,\n" +
+			"errors_total,outcome,...}]}. A diskshadow log is detected and its shadows and failures shown.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
+			&cli.IntFlag{Name: "codepage", Usage: "OEM code page of /LOG files (e.g. 850, 866, 936); default: guessed"},
+			&cli.IntFlag{Name: "exit-code", Usage: "robocopy's exit code, combined with the log of its (last) job"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("report needs at least one log file")
+			}
+			opts := runner.ReadOptions{CodePage: c.Int("codepage")}
+			if c.IsSet("exit-code") {
+				code := c.Int("exit-code")
+				opts.ExitCode = &code
+			}
+			rep, err := runner.ReadLogs(c.Args().Slice(), opts)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				enc := json.NewEncoder(c.App.Writer)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rep)
+			}
+			return rep.WriteHuman(c.App.Writer)
+		},
+	}
+}
