@@ -87,163 +87,185 @@ var (
 	harmlessCOMs = []string{"GetRootAndLogicalPrefixPaths"}
 )
 
+// OutputReader reads diskshadow's output one line at a time, as it is
+// printed, so that a caller can act on each shadow as soon as it appears.
+type OutputReader struct {
+	out        *Output
+	n          int
+	cur        *ShadowCopy // record being read
+	writer     int // index in Writers of the writer being listed, -1 if none
+	lastVSS    int // index in Failures of the last VSS failure, -1 if none
+	exposeRef  string // %alias% or {ID} of the last expose command
+	exposeGUID string
+}
+
+// NewOutputReader returns a reader with an empty Output.
+func NewOutputReader() *OutputReader {
+	return &OutputReader{lastVSS: -1, writer: -1, out: &Output{Shadows: []ShadowCopy{}, Writers: []WriterStatus{}, Failures: []Failure{}, Notes: []string{}, Deleted: []string{}}}
+}
+
+// Output returns what has been read so far.
+func (p *OutputReader) Output() *Output { return p.out }
+
 // ParseOutput reads diskshadow's console output or /l log, streaming, and
 // returns the shadows it created and exposed, the writers it included and
 // excluded, and every failure marker. It never fails on odd input; only a
 // read error is returned.
 func ParseOutput(r io.Reader) (*Output, error) {
-	out := &Output{Shadows: []ShadowCopy{}, Writers: []WriterStatus{}, Failures: []Failure{}, Notes: []string{}, Deleted: []string{}}
+	p := NewOutputReader()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	var (
-		n          int
-		cur        *ShadowCopy // record being read
-		writer     *WriterStatus
-		lastVSS    *Failure
-		exposeRef  string // %alias% or {ID} of the last expose command
-		exposeGUID string
-	)
-	byID := func(id string) *ShadowCopy {
-		for i := range out.Shadows {
-			if strings.EqualFold(out.Shadows[i].ID, id) {
-				return &out.Shadows[i]
-			}
-		}
-		out.Shadows = append(out.Shadows, ShadowCopy{ID: id, Attributes: []string{}})
-		return &out.Shadows[len(out.Shadows)-1]
-	}
-	byAlias := func(alias string) *ShadowCopy {
-		for i := range out.Shadows {
-			if strings.EqualFold(out.Shadows[i].Alias, alias) {
-				return &out.Shadows[i]
-			}
-		}
-		return nil
-	}
 	for sc.Scan() {
-		n++
-		raw := strings.TrimRight(sc.Text(), "\r")
-		line := strings.TrimSpace(raw)
-		if strings.HasPrefix(line, "DISKSHADOW>") { // interactive prompt
-			line = strings.TrimSpace(strings.TrimPrefix(line, "DISKSHADOW>"))
-			if line != "" {
-				line = "-> " + line
-			}
-		}
-		switch {
-		case line == "":
-			continue
-		case strings.HasPrefix(line, "Microsoft DiskShadow version"):
-			out.Banner = true
-		case expandRE.MatchString(line):
-			m := expandRE.FindStringSubmatch(line)
-			if exposeRef != "" && strings.EqualFold("%"+m[1]+"%", exposeRef) {
-				exposeGUID = m[2]
-			}
-		case line == "->" || strings.HasPrefix(line, "-> "):
-			cmd := strings.TrimSpace(strings.TrimPrefix(line, "->"))
-			if cmd == "" {
-				continue
-			}
-			out.Commands++
-			out.LastCommand = cmd
-			writer, cur = nil, nil
-			if m := exposeCmdRE.FindStringSubmatch(cmd); m != nil {
-				exposeRef, exposeGUID = m[1], ""
-				if strings.HasPrefix(m[1], "{") {
-					exposeGUID = m[1]
-				}
-			}
-		case setAliasRE.MatchString(line):
-			out.SetID = setAliasRE.FindStringSubmatch(line)[1]
-		case aliasRE.MatchString(line):
-			m := aliasRE.FindStringSubmatch(line)
-			s := byID(m[2])
-			s.Alias = m[1]
-		case recordRE.MatchString(line):
-			m := recordRE.FindStringSubmatch(line)
-			cur = byID(m[1])
-			if m[2] != "" && cur.Alias == "" && !strings.EqualFold(m[2], "VSS_SHADOW_SET") {
-				cur.Alias = m[2]
-			}
-		case cur != nil && strings.HasPrefix(line, "- Shadow copy set:"):
-			if f := strings.Fields(strings.TrimPrefix(line, "- Shadow copy set:")); len(f) > 0 {
-				cur.SetID = f[0]
-			}
-		case cur != nil && volumeRE.MatchString(line):
-			m := volumeRE.FindStringSubmatch(line)
-			cur.VolumeName, cur.Volume = m[1], m[2]
-		case cur != nil && strings.HasPrefix(line, "- Shadow copy device name:"):
-			cur.Device = strings.TrimSpace(strings.TrimPrefix(line, "- Shadow copy device name:"))
-		case cur != nil && strings.HasPrefix(line, "- Attributes:"):
-			cur.Attributes = strings.Fields(strings.TrimPrefix(line, "- Attributes:"))
-		case exposedRE.MatchString(line):
-			letter := strings.TrimSuffix(exposedRE.FindStringSubmatch(line)[1], `\`)
-			var s *ShadowCopy
-			switch {
-			case exposeGUID != "":
-				s = byID(exposeGUID)
-			case strings.HasPrefix(exposeRef, "%"):
-				s = byAlias(strings.Trim(exposeRef, "%"))
-			}
-			if s != nil {
-				s.ExposedAs = strings.ToUpper(letter)
-			}
-		case deletingRE.MatchString(line):
-			out.Deleted = append(out.Deleted, deletingRE.FindStringSubmatch(line)[1])
-		case deletedRE.MatchString(line):
-			v, _ := strconv.Atoi(deletedRE.FindStringSubmatch(line)[1])
-			out.DeletedCount = &v
-		case line == "The last operation failed.":
-			out.Failures = append(out.Failures, Failure{Kind: FailVSS, Message: line, Line: n, Command: out.LastCommand})
-			lastVSS = &out.Failures[len(out.Failures)-1]
-		case lastVSS != nil && hresultRE.MatchString(line):
-			code := strings.ToUpper(hresultRE.FindStringSubmatch(line)[1])
-			v, _ := strconv.ParseUint(code, 16, 32)
-			lastVSS.Code, lastVSS.Name = code, HRESULT(v).Name()
-		case lastVSS != nil && errTextRE.MatchString(line):
-			lastVSS.Message = errTextRE.FindStringSubmatch(line)[1]
-			if lastVSS.Name == "" || strings.HasPrefix(lastVSS.Name, "0x") {
-				lastVSS.Name = lastVSS.Message
-			}
-		case comRE.MatchString(line):
-			expr := comRE.FindStringSubmatch(line)[1]
-			if harmlessCOM(expr) {
-				out.Notes = append(out.Notes, "harmless: "+line+" (KB 3025158: creation continues)")
-				continue
-			}
-			out.Failures = append(out.Failures, Failure{Kind: FailCOM, Message: line, Line: n, Command: out.LastCommand})
-		case execCodeRE.MatchString(line):
-			v, _ := strconv.Atoi(execCodeRE.FindStringSubmatch(line)[1])
-			out.ExecExitCode = &v
-			out.Failures = append(out.Failures, Failure{Kind: FailExec, Code: strconv.Itoa(v), Message: line, Line: n, Command: out.LastCommand})
-		case line == "The command script failed.":
-			if out.ExecExitCode == nil {
-				out.Failures = append(out.Failures, Failure{Kind: FailExec, Message: line, Line: n, Command: out.LastCommand})
-			}
-		case strings.HasPrefix(line, "The metadata file name path specifies a directory that is read-only"):
-			out.Failures = append(out.Failures, Failure{Kind: FailMetadata, Message: line, Line: n, Command: out.LastCommand})
-		case strings.HasPrefix(line, "Note: END BACKUP was not commanded"):
-			out.EndBackupMissing = true
-			out.Notes = append(out.Notes, line)
-		case includingRE.MatchString(line):
-			out.Writers = append(out.Writers, WriterStatus{Name: includingRE.FindStringSubmatch(line)[1], Included: true})
-			writer = &out.Writers[len(out.Writers)-1]
-		case writer != nil && componentRE.MatchString(line):
-			writer.Components = append(writer.Components, componentRE.FindStringSubmatch(line)[1])
-		case excludingRE.MatchString(line):
-			m := excludingRE.FindStringSubmatch(line)
-			out.Writers = append(out.Writers, WriterStatus{Name: m[1], Reason: m[2]})
-			writer = nil
-		case compExclRE.MatchString(line):
-			m := compExclRE.FindStringSubmatch(line)
-			out.Writers = append(out.Writers, WriterStatus{Name: m[2], Reason: "component " + m[1] + ": " + m[3]})
-			out.Failures = append(out.Failures, Failure{Kind: FailWriter, Message: line, Line: n, Command: out.LastCommand})
-		case usageLineRE.MatchString(line) && strings.ToUpper(line) == line && !strings.HasPrefix(raw, " "):
-			out.Failures = append(out.Failures, Failure{Kind: FailUsage, Message: "diskshadow did not understand the command and printed its usage: " + line, Line: n, Command: out.LastCommand})
+		p.Line(sc.Text())
+	}
+	return p.out, sc.Err()
+}
+
+func (p *OutputReader) byID(id string) *ShadowCopy {
+	for i := range p.out.Shadows {
+		if strings.EqualFold(p.out.Shadows[i].ID, id) {
+			return &p.out.Shadows[i]
 		}
 	}
-	return out, sc.Err()
+	p.out.Shadows = append(p.out.Shadows, ShadowCopy{ID: id, Attributes: []string{}})
+	p.cur = nil // pointers into Shadows may have moved
+	return &p.out.Shadows[len(p.out.Shadows)-1]
+}
+
+func (p *OutputReader) byAlias(alias string) *ShadowCopy {
+	for i := range p.out.Shadows {
+		if strings.EqualFold(p.out.Shadows[i].Alias, alias) {
+			return &p.out.Shadows[i]
+		}
+	}
+	return nil
+}
+
+// Line reads one line of output.
+func (p *OutputReader) Line(text string) {
+	p.n++
+	raw := strings.TrimRight(text, "\r")
+	line := strings.TrimSpace(raw)
+	if strings.HasPrefix(line, "DISKSHADOW>") { // interactive prompt
+		line = strings.TrimSpace(strings.TrimPrefix(line, "DISKSHADOW>"))
+		if line != "" {
+			line = "-> " + line
+		}
+	}
+	switch {
+	case line == "":
+		return
+	case strings.HasPrefix(line, "Microsoft DiskShadow version"):
+		p.out.Banner = true
+	case expandRE.MatchString(line):
+		m := expandRE.FindStringSubmatch(line)
+		if p.exposeRef != "" && strings.EqualFold("%"+m[1]+"%", p.exposeRef) {
+			p.exposeGUID = m[2]
+		}
+	case line == "->" || strings.HasPrefix(line, "-> "):
+		cmd := strings.TrimSpace(strings.TrimPrefix(line, "->"))
+		if cmd == "" {
+			return
+		}
+		p.out.Commands++
+		p.out.LastCommand = cmd
+		p.writer, p.cur = -1, nil
+		if m := exposeCmdRE.FindStringSubmatch(cmd); m != nil {
+			p.exposeRef, p.exposeGUID = m[1], ""
+			if strings.HasPrefix(m[1], "{") {
+				p.exposeGUID = m[1]
+			}
+		}
+	case setAliasRE.MatchString(line):
+		p.out.SetID = setAliasRE.FindStringSubmatch(line)[1]
+	case aliasRE.MatchString(line):
+		m := aliasRE.FindStringSubmatch(line)
+		s := p.byID(m[2])
+		s.Alias = m[1]
+	case recordRE.MatchString(line):
+		m := recordRE.FindStringSubmatch(line)
+		p.cur = p.byID(m[1])
+		if m[2] != "" && p.cur.Alias == "" && !strings.EqualFold(m[2], "VSS_SHADOW_SET") {
+			p.cur.Alias = m[2]
+		}
+	case p.cur != nil && strings.HasPrefix(line, "- Shadow copy set:"):
+		if f := strings.Fields(strings.TrimPrefix(line, "- Shadow copy set:")); len(f) > 0 {
+			p.cur.SetID = f[0]
+		}
+	case p.cur != nil && volumeRE.MatchString(line):
+		m := volumeRE.FindStringSubmatch(line)
+		p.cur.VolumeName, p.cur.Volume = m[1], m[2]
+	case p.cur != nil && strings.HasPrefix(line, "- Shadow copy device name:"):
+		p.cur.Device = strings.TrimSpace(strings.TrimPrefix(line, "- Shadow copy device name:"))
+	case p.cur != nil && strings.HasPrefix(line, "- Attributes:"):
+		p.cur.Attributes = strings.Fields(strings.TrimPrefix(line, "- Attributes:"))
+	case exposedRE.MatchString(line):
+		letter := strings.TrimSuffix(exposedRE.FindStringSubmatch(line)[1], `\`)
+		var s *ShadowCopy
+		switch {
+		case p.exposeGUID != "":
+			s = p.byID(p.exposeGUID)
+		case strings.HasPrefix(p.exposeRef, "%"):
+			s = p.byAlias(strings.Trim(p.exposeRef, "%"))
+		}
+		if s != nil {
+			s.ExposedAs = strings.ToUpper(letter)
+		}
+	case deletingRE.MatchString(line):
+		p.out.Deleted = append(p.out.Deleted, deletingRE.FindStringSubmatch(line)[1])
+	case deletedRE.MatchString(line):
+		v, _ := strconv.Atoi(deletedRE.FindStringSubmatch(line)[1])
+		p.out.DeletedCount = &v
+	case line == "The last operation failed.":
+		p.out.Failures = append(p.out.Failures, Failure{Kind: FailVSS, Message: line, Line: p.n, Command: p.out.LastCommand})
+		p.lastVSS = len(p.out.Failures) - 1
+	case p.lastVSS >= 0 && hresultRE.MatchString(line):
+		code := strings.ToUpper(hresultRE.FindStringSubmatch(line)[1])
+		v, _ := strconv.ParseUint(code, 16, 32)
+		p.out.Failures[p.lastVSS].Code, p.out.Failures[p.lastVSS].Name = code, HRESULT(v).Name()
+	case p.lastVSS >= 0 && errTextRE.MatchString(line):
+		f := &p.out.Failures[p.lastVSS]
+		f.Message = errTextRE.FindStringSubmatch(line)[1]
+		if f.Name == "" || strings.HasPrefix(f.Name, "0x") {
+			f.Name = f.Message
+		}
+	case comRE.MatchString(line):
+		expr := comRE.FindStringSubmatch(line)[1]
+		if harmlessCOM(expr) {
+			p.out.Notes = append(p.out.Notes, "harmless: "+line+" (KB 3025158: creation returns)")
+			return
+		}
+		p.out.Failures = append(p.out.Failures, Failure{Kind: FailCOM, Message: line, Line: p.n, Command: p.out.LastCommand})
+	case execCodeRE.MatchString(line):
+		v, _ := strconv.Atoi(execCodeRE.FindStringSubmatch(line)[1])
+		p.out.ExecExitCode = &v
+		p.out.Failures = append(p.out.Failures, Failure{Kind: FailExec, Code: strconv.Itoa(v), Message: line, Line: p.n, Command: p.out.LastCommand})
+	case line == "The command script failed.":
+		if p.out.ExecExitCode == nil {
+			p.out.Failures = append(p.out.Failures, Failure{Kind: FailExec, Message: line, Line: p.n, Command: p.out.LastCommand})
+		}
+	case strings.HasPrefix(line, "The metadata file name path specifies a directory that is read-only"):
+		p.out.Failures = append(p.out.Failures, Failure{Kind: FailMetadata, Message: line, Line: p.n, Command: p.out.LastCommand})
+	case strings.HasPrefix(line, "Note: END BACKUP was not commanded"):
+		p.out.EndBackupMissing = true
+		p.out.Notes = append(p.out.Notes, line)
+	case includingRE.MatchString(line):
+		p.out.Writers = append(p.out.Writers, WriterStatus{Name: includingRE.FindStringSubmatch(line)[1], Included: true})
+		p.writer = len(p.out.Writers) - 1
+	case p.writer >= 0 && componentRE.MatchString(line):
+		w := &p.out.Writers[p.writer]
+		w.Components = append(w.Components, componentRE.FindStringSubmatch(line)[1])
+	case excludingRE.MatchString(line):
+		m := excludingRE.FindStringSubmatch(line)
+		p.out.Writers = append(p.out.Writers, WriterStatus{Name: m[1], Reason: m[2]})
+		p.writer = -1
+	case compExclRE.MatchString(line):
+		m := compExclRE.FindStringSubmatch(line)
+		p.out.Writers = append(p.out.Writers, WriterStatus{Name: m[2], Reason: "component " + m[1] + ": " + m[3]})
+		p.out.Failures = append(p.out.Failures, Failure{Kind: FailWriter, Message: line, Line: p.n, Command: p.out.LastCommand})
+	case usageLineRE.MatchString(line) && strings.ToUpper(line) == line && !strings.HasPrefix(raw, " "):
+		p.out.Failures = append(p.out.Failures, Failure{Kind: FailUsage, Message: "diskshadow did not understand the command and printed its usage: " + line, Line: p.n, Command: p.out.LastCommand})
+	}
 }
 
 func harmlessCOM(expr string) bool {
