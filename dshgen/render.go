@@ -35,6 +35,9 @@ type RenderOptions struct {
 	// TemplateDir, when set, is a folder whose files named like the
 	// embedded templates (templates.Names) replace them.
 	TemplateDir string
+	// ScriptsDir, when set, replaces the job's scripts_dir in the scripts:
+	// the runner renders each run into its own folder.
+	ScriptsDir string
 }
 
 // FuncMap returns the functions templates may call: sprig's hermetic text
@@ -115,6 +118,11 @@ func templateSource(dir, name string) ([]byte, string, error) {
 // Render renders the scripts of a validated job: <name>.dsh, <name>.cmd and
 // <name>-cleanup.dsh. The output depends only on the job and the templates.
 func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
+	if opts.ScriptsDir != "" {
+		jj := *j
+		jj.ScriptsDir = opts.ScriptsDir
+		j = &jj
+	}
 	plan, err := NewPlan(j)
 	if err != nil {
 		return nil, err

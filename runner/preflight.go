@@ -1,0 +1,165 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/vssmirror/vssmirror/job"
+)
+
+// Check is one preflight check.
+type Check struct {
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Skipped bool   `json:"skipped,omitempty"`
+	Message string `json:"message"`
+}
+
+// PreflightError is returned when a check fails; nothing was snapshot.
+type PreflightError struct {
+	Check Check
+}
+
+func (e *PreflightError) Error() string {
+	return fmt.Sprintf("preflight %s: %s", e.Check.Name, e.Check.Message)
+}
+
+// resolveDiskshadow finds the diskshadow executable: --diskshadow or
+// VSSMIRROR_DISKSHADOW, else diskshadow.exe in System32 on Windows.
+func resolveDiskshadow(given string) Check {
+	c := Check{Name: "diskshadow"}
+	if given == "" {
+		given = os.Getenv("VSSMIRROR_DISKSHADOW")
+	}
+	if given == "" {
+		if runtime.GOOS != "windows" {
+			c.Message = "vssmirror run needs Windows Server: diskshadow.exe exists only there (give --diskshadow PATH to run a test double)"
+			return c
+		}
+		given = defaultDiskshadow()
+		if _, err := os.Stat(given); err != nil {
+			c.Message = fmt.Sprintf("%s not found: diskshadow ships with Windows Server only, not with client Windows", given)
+			return c
+		}
+	}
+	p, err := exec.LookPath(given)
+	if err != nil {
+		c.Message = fmt.Sprintf("diskshadow %q not found or not executable: %v", given, err)
+		return c
+	}
+	abs, _ := filepath.Abs(p)
+	c.OK, c.Message = true, abs
+	return c
+}
+
+// preflight runs the checks that need no lock, in order, and returns them
+// all; the first failure is also returned as a *PreflightError.
+func preflight(j *job.Job, diskshadow string, letters []string) ([]Check, string, error) {
+	var checks []Check
+	ds := resolveDiskshadow(diskshadow)
+	checks = append(checks, ds)
+	if !ds.OK {
+		return checks, "", &PreflightError{ds}
+	}
+	add := func(c Check) error {
+		checks = append(checks, c)
+		if !c.OK && !c.Skipped {
+			return &PreflightError{c}
+		}
+		return nil
+	}
+	arch := Check{Name: "64-bit", OK: runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64", Message: runtime.GOARCH}
+	if !arch.OK {
+		arch.Message = "this vssmirror is a " + runtime.GOARCH + " build; VSS under WOW64 is unsupported: use the amd64 or arm64 build"
+	}
+	if err := add(arch); err != nil {
+		return checks, ds.Message, err
+	}
+	if !platformChecks {
+		skip := "skipped: not Windows (running a diskshadow test double)"
+		for _, n := range []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"} {
+			checks = append(checks, Check{Name: n, Skipped: true, Message: skip})
+		}
+		return checks, ds.Message, nil
+	}
+	srv, err := isServer()
+	if err := add(boolCheck("windows-server", srv, err, "Windows Server", "this is client Windows: diskshadow and this kind of backup need Windows Server")); err != nil {
+		return checks, ds.Message, err
+	}
+	el, err := isElevated()
+	if err := add(boolCheck("elevated", el, err, "elevated", "not elevated: run vssmirror from an elevated prompt or a scheduled task with highest privileges, as Administrator or Backup Operator")); err != nil {
+		return checks, ds.Message, err
+	}
+	used, err := usedLetters()
+	c := Check{Name: "expose-letters-free", OK: err == nil}
+	if err != nil {
+		c.Message = err.Error()
+	} else {
+		var taken []string
+		for _, l := range letters {
+			if used[l] {
+				taken = append(taken, l+":")
+			}
+		}
+		c.OK = len(taken) == 0
+		c.Message = "free: " + strings.Join(letters, ", ")
+		if !c.OK {
+			c.Message = fmt.Sprintf("%s already in use (a mapped drive, a disk, or a shadow left exposed by an earlier run: `vssmirror cleanup`); set shadow.expose_letters to free letters", strings.Join(taken, ", "))
+		}
+	}
+	if err := add(c); err != nil {
+		return checks, ds.Message, err
+	}
+	c = Check{Name: "sources-exist", OK: true, Message: "all sources exist"}
+	for _, s := range j.Sources {
+		if fi, err := os.Stat(s.Path); err != nil || !fi.IsDir() {
+			c = Check{Name: "sources-exist", Message: fmt.Sprintf("source %s is missing or not a folder", s.Path)}
+			break
+		}
+	}
+	if err := add(c); err != nil {
+		return checks, ds.Message, err
+	}
+	if err := add(destinationWritable(j.Destination)); err != nil {
+		return checks, ds.Message, err
+	}
+	return checks, ds.Message, nil
+}
+
+func boolCheck(name string, ok bool, err error, okMsg, failMsg string) Check {
+	if err != nil {
+		return Check{Name: name, Message: err.Error()}
+	}
+	if ok {
+		return Check{Name: name, OK: true, Message: okMsg}
+	}
+	return Check{Name: name, Message: failMsg}
+}
+
+// destinationWritable creates the destination if needed and writes and
+// removes a probe file in it.
+func destinationWritable(dest string) Check {
+	c := Check{Name: "destination-writable"}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		c.Message = fmt.Sprintf("destination %s is not reachable: %v", dest, err)
+		return c
+	}
+	f, err := os.CreateTemp(dest, ".vssmirror-probe-*")
+	if err != nil {
+		c.Message = fmt.Sprintf("destination %s is not writable: %v", dest, err)
+		return c
+	}
+	name := f.Name()
+	errs := errors.Join(f.Close(), os.Remove(name))
+	if errs != nil {
+		c.Message = fmt.Sprintf("destination %s: %v", dest, errs)
+		return c
+	}
+	c.OK, c.Message = true, dest+" is writable"
+	return c
+}
