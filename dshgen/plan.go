@@ -149,8 +149,13 @@ func writerRef(id string) WriterRef {
 	return WriterRef{ID: w.ID, Label: fmt.Sprintf("%s (%s)", w.Name, w.DisplayName)}
 }
 
-// winJoin joins a Windows directory and a relative path with one backslash.
+// winJoin joins a Windows directory and a relative path with one
+// backslash. A POSIX directory (only when the runner drives a diskshadow
+// test double off Windows) is joined with '/'.
 func winJoin(dir, rel string) string {
+	if strings.HasPrefix(dir, "/") {
+		return strings.TrimSuffix(dir, "/") + "/" + rel
+	}
 	if strings.HasSuffix(dir, `\`) {
 		return dir + rel
 	}

@@ -1,0 +1,476 @@
+// Package fakedsh is a test double of diskshadow.exe. It runs a script the
+// way the real tool does where vssmirror depends on it: an LF script loses
+// the last character of every line, each line is echoed as "-> line",
+// create prints records shaped like real ones with fresh GUIDs, expose
+// fails on a taken letter, a failed exec makes it quit, delete removes
+// shadows by ID or exposed letter. Shadows persist in a state file across
+// invocations, like persistent shadows on a server.
+//
+// Environment:
+//
+//	FAKEDSH_STATE      state file (JSON); required
+//	FAKEDSH_FAIL       comma-separated failures to inject:
+//	                   create:HRESULT[:N]  fail the first N creates (default all)
+//	                   verify              fail create as if a verified writer were missing
+//	                   exec:CODE           the copy script exits CODE (non-Windows)
+//	                   hang:CMD            hang forever when reaching command CMD (create, expose, exec)
+//	                   crash:CMD           exit abruptly (code 3) after command CMD
+//	                   delete              every delete shadows fails
+//	FAKEDSH_TAKEN      drive letters already in use, e.g. "S,T"
+//
+// On Windows, exec runs the script with cmd.exe. Elsewhere it simulates the
+// copy: for every "/UNILOG+:%VSSM_LOGDIR%\NAME" in the script it writes a
+// robocopy log NAME into VSSMIRROR_RUN_DIR, with one failed file when the
+// exit code is 8 or more.
+package fakedsh
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Shadow is a shadow copy the double holds.
+type Shadow struct {
+	ID         string `json:"id"`
+	Set        string `json:"set"`
+	Volume     string `json:"volume"`
+	Alias      string `json:"alias"`
+	Exposed    string `json:"exposed"`
+	Persistent bool   `json:"persistent"`
+}
+
+// State is what persists between invocations.
+type State struct {
+	Shadows []Shadow `json:"shadows"`
+	Creates int      `json:"creates"` // create commands seen, for create:HRESULT:N
+}
+
+// LoadState reads the state file (empty if missing).
+func LoadState(path string) (*State, error) {
+	st := &State{}
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st, json.Unmarshal(data, st)
+}
+
+// Save writes the state file.
+func (s *State) Save(path string) error {
+	data, _ := json.MarshalIndent(s, "", "  ")
+	return os.WriteFile(path, data, 0o644)
+}
+
+type fake struct {
+	out       io.Writer
+	getenv    func(string) string
+	st        *State
+	statePath string
+	fails     map[string]string
+	vars      map[string]string
+	pending   []Shadow
+	persist   bool
+	nowriters bool
+	verify    bool
+	created   []string // IDs created in this invocation
+}
+
+func guid() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return fmt.Sprintf("{%x-%x-%x-%x-%x}", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Main runs the double with diskshadow's arguments and returns its exit code.
+func Main(args []string, out io.Writer, getenv func(string) string) int {
+	f := &fake{out: out, getenv: getenv, statePath: getenv("FAKEDSH_STATE"), fails: map[string]string{}, vars: map[string]string{}}
+	for _, item := range strings.Split(getenv("FAKEDSH_FAIL"), ",") {
+		if k, v, _ := strings.Cut(strings.TrimSpace(item), ":"); k != "" {
+			f.fails[k] = v
+		}
+	}
+	fmt.Fprintln(out, "Microsoft DiskShadow version 1.0")
+	fmt.Fprintln(out, "Copyright (C) 2013 Microsoft Corporation")
+	fmt.Fprintf(out, "On computer:  FAKEDSH,  %s\n\n", time.Now().Format("1/2/2006 3:04:05 PM"))
+	script, logPath := "", ""
+	for i := 0; i < len(args); i++ {
+		switch strings.ToLower(args[i]) {
+		case "/s", "-s":
+			if i+1 < len(args) {
+				script = args[i+1]
+				i++
+			}
+		case "/l", "-l":
+			if i+1 < len(args) {
+				logPath = args[i+1]
+				i++
+			}
+		}
+	}
+	if script == "" || f.statePath == "" {
+		fmt.Fprintln(out, "DISKSHADOW.EXE  [/s <scriptfile> [param1] [param2] [param3] ...] [/l <logfile>]")
+		return 1
+	}
+	_ = logPath
+	st, err := LoadState(f.statePath)
+	if err != nil {
+		fmt.Fprintln(out, "fakedsh: state:", err)
+		return 1
+	}
+	f.st = st
+	data, err := os.ReadFile(script)
+	if err != nil {
+		fmt.Fprintf(out, "The script file name is not valid.\n")
+		return 1
+	}
+	code := f.run(data)
+	// Volatile shadows vanish when diskshadow exits.
+	keep := f.st.Shadows[:0]
+	for _, s := range f.st.Shadows {
+		if s.Persistent || !contains(f.created, s.ID) {
+			keep = append(keep, s)
+		}
+	}
+	f.st.Shadows = keep
+	if err := f.st.Save(f.statePath); err != nil {
+		fmt.Fprintln(out, "fakedsh: state:", err)
+		return 1
+	}
+	return code
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var varRE = regexp.MustCompile(`%([^%\s]+)%`)
+
+// lines splits the script as diskshadow reads it: a line ending in a bare
+// LF loses its last character.
+func lines(data []byte) []string {
+	var out []string
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+			if bytes.HasSuffix(l, []byte{'\r'}) {
+				l = l[:len(l)-1]
+			} else if len(l) > 0 {
+				l = l[:len(l)-1] // the LF bug
+			}
+		}
+		out = append(out, string(l))
+	}
+	return out
+}
+
+func (f *fake) failBlock(hr string, text string) {
+	fmt.Fprintf(f.out, "The last operation failed.\n\t- Returned HRESULT: %s\n\t- Error text: %s\n", hr, text)
+}
+
+func (f *fake) save() { f.st.Save(f.statePath) }
+
+func (f *fake) run(data []byte) int {
+	for _, raw := range lines(data) {
+		line := strings.TrimSpace(raw)
+		if line == "" {
+			fmt.Fprintln(f.out, "->")
+			continue
+		}
+		fmt.Fprintln(f.out, "-> "+line)
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		words := strings.Fields(line)
+		cmd := strings.ToLower(words[0])
+		if v, ok := f.fails["hang"]; ok && strings.EqualFold(v, cmd) {
+			f.save()
+			for {
+				time.Sleep(time.Hour)
+			}
+		}
+		code, quit := f.command(cmd, words)
+		f.save()
+		if v, ok := f.fails["crash"]; ok && strings.EqualFold(v, cmd) {
+			return 3
+		}
+		if quit {
+			return code
+		}
+	}
+	return 0
+}
+
+func (f *fake) expand(s string) string {
+	return varRE.ReplaceAllStringFunc(s, func(m string) string {
+		if v, ok := f.vars[strings.ToLower(strings.Trim(m, "%"))]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+func (f *fake) usage(line string) (int, bool) {
+	fmt.Fprintf(f.out, "\n%s\n", line)
+	return 1, true
+}
+
+// command runs one command; quit ends the script with code.
+func (f *fake) command(cmd string, w []string) (code int, quit bool) {
+	lower := make([]string, len(w))
+	for i := range w {
+		lower[i] = strings.ToLower(w[i])
+	}
+	switch {
+	case cmd == "set" && len(w) >= 3 && lower[1] == "context":
+		f.persist = lower[2] == "persistent" || lower[2] == "clientaccessible"
+		f.nowriters = len(w) > 3 && lower[3] == "nowriters" || lower[2] == "clientaccessible"
+	case cmd == "set" && len(w) >= 3 && (lower[1] == "metadata" || lower[1] == "verbose" || lower[1] == "option"):
+	case cmd == "writer" && len(w) >= 3 && (lower[1] == "verify" || lower[1] == "exclude"):
+		if lower[1] == "verify" {
+			f.verify = true
+		}
+	case (cmd == "begin" || cmd == "end") && len(w) == 2 && (lower[1] == "backup" || lower[1] == "restore"):
+	case cmd == "add" && len(w) >= 3 && lower[1] == "volume":
+		s := Shadow{Volume: strings.ToUpper(strings.TrimSuffix(w[2], `\`))}
+		if len(w) >= 5 && lower[3] == "alias" {
+			s.Alias = w[4]
+		}
+		f.pending = append(f.pending, s)
+	case cmd == "create" && len(w) == 1:
+		return f.create()
+	case cmd == "expose" && len(w) == 3:
+		return f.expose(w[1], w[2])
+	case cmd == "exec" && len(w) >= 2:
+		return f.exec(f.expand(w[1]))
+	case cmd == "delete" && len(w) >= 3 && lower[1] == "shadows":
+		return f.delete(lower[2], w[3:])
+	case cmd == "exit":
+		return 0, true
+	case cmd == "end":
+		return f.usage("END { BACKUP | RESTORE }")
+	default:
+		return f.usage(strings.ToUpper(cmd) + " { ... }")
+	}
+	return 0, false
+}
+
+func (f *fake) create() (int, bool) {
+	f.st.Creates++
+	if v, ok := f.fails["create"]; ok {
+		parts := strings.Split(v, ":")
+		n := -1
+		if len(parts) > 1 {
+			n, _ = strconv.Atoi(parts[1])
+		}
+		if n < 0 || f.st.Creates <= n {
+			f.failBlock(parts[0], "VSS error injected by the test double")
+			return 1, true
+		}
+	}
+	if _, ok := f.fails["verify"]; ok && f.verify && !f.nowriters {
+		f.failBlock("800423F0", "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT")
+		return 1, true
+	}
+	if len(f.pending) == 0 {
+		f.failBlock("80042302", "VSS_E_UNEXPECTED")
+		return 1, true
+	}
+	set := guid()
+	for i := range f.pending {
+		s := &f.pending[i]
+		s.ID, s.Set, s.Persistent = guid(), set, f.persist
+		if s.Alias == "" {
+			s.Alias = fmt.Sprintf("VSS_SHADOW_%d", i+1)
+		}
+		fmt.Fprintf(f.out, "Alias %s for shadow ID %s set as environment variable.\n", s.Alias, s.ID)
+		f.vars[strings.ToLower(s.Alias)] = s.ID
+		f.created = append(f.created, s.ID)
+	}
+	fmt.Fprintf(f.out, "Alias VSS_SHADOW_SET for shadow set ID %s set as environment variable.\n\n", set)
+	fmt.Fprintf(f.out, "Querying all shadow copies with the shadow copy set ID %s\n\n", set)
+	for i, s := range f.pending {
+		attrs := "No_Auto_Release Persistent Differential"
+		if !s.Persistent {
+			attrs = "Auto_Release Differential"
+		}
+		if f.nowriters {
+			attrs = strings.Replace(attrs, "Differential", "No_Writers Differential", 1)
+		}
+		fmt.Fprintf(f.out, "\t* Shadow copy ID = %s\t\t%%%s%%\n", s.ID, s.Alias)
+		fmt.Fprintf(f.out, "\t\t- Shadow copy set: %s\t%%VSS_SHADOW_SET%%\n", set)
+		fmt.Fprintf(f.out, "\t\t- Original count of shadow copies = %d\n", len(f.pending))
+		fmt.Fprintf(f.out, "\t\t- Original volume name: \\\\?\\Volume{00000000-0000-0000-0000-00000000000%d}\\ [%s\\]\n", i, s.Volume)
+		fmt.Fprintf(f.out, "\t\t- Shadow copy device name: \\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy%d\n", 10+len(f.st.Shadows))
+		fmt.Fprintf(f.out, "\t\t- Not exposed\n\t\t- Attributes:  %s\n\n", attrs)
+		f.st.Shadows = append(f.st.Shadows, s)
+	}
+	fmt.Fprintf(f.out, "Number of shadow copies listed: %d\n", len(f.pending))
+	f.pending = nil
+	return 0, false
+}
+
+func (f *fake) find(id string) *Shadow {
+	for i := range f.st.Shadows {
+		if strings.EqualFold(f.st.Shadows[i].ID, id) {
+			return &f.st.Shadows[i]
+		}
+	}
+	return nil
+}
+
+func (f *fake) expose(ref, target string) (int, bool) {
+	id := f.expand(ref)
+	if ref != id {
+		fmt.Fprintf(f.out, "-> %s = %s\n", ref, id)
+	}
+	s := f.find(id)
+	if s == nil {
+		f.failBlock("80042308", "VSS_E_OBJECT_NOT_FOUND")
+		return 1, true
+	}
+	if !s.Persistent {
+		fmt.Fprintln(f.out, "Only persistent shadow copies can be exposed.")
+		return 1, true
+	}
+	letter := strings.ToUpper(strings.TrimSuffix(target, `\`))
+	taken := strings.Split(strings.ToUpper(f.getenv("FAKEDSH_TAKEN")), ",")
+	for _, t := range taken {
+		if t != "" && strings.TrimSuffix(t, ":")+":" == letter {
+			f.failBlock("8004230D", "VSS_E_OBJECT_ALREADY_EXISTS")
+			return 1, true
+		}
+	}
+	for _, o := range f.st.Shadows {
+		if o.Exposed == letter {
+			f.failBlock("8004230D", "VSS_E_OBJECT_ALREADY_EXISTS")
+			return 1, true
+		}
+	}
+	s.Exposed = letter
+	fmt.Fprintf(f.out, "The shadow copy was successfully exposed as %s\\.\n", letter)
+	return 0, false
+}
+
+var unilogRE = regexp.MustCompile(`/UNILOG\+:%VSSM_LOGDIR%\\([^"\s]+)`)
+
+func (f *fake) exec(path string) (int, bool) {
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(f.out, "The script file name is not valid.\n")
+		return 1, true
+	}
+	var code int
+	if runtime.GOOS == "windows" {
+		cmd := exec.Command("cmd.exe", "/c", path)
+		cmd.Stdout, cmd.Stderr = f.out, f.out
+		err := cmd.Run()
+		if cmd.ProcessState != nil {
+			code = cmd.ProcessState.ExitCode()
+		} else if err != nil {
+			code = 1
+		}
+	} else {
+		code, _ = strconv.Atoi(f.fails["exec"])
+		data, _ := os.ReadFile(path)
+		dir := f.getenv("VSSMIRROR_RUN_DIR")
+		for _, m := range unilogRE.FindAllStringSubmatch(string(data), -1) {
+			os.WriteFile(filepath.Join(dir, m[1]), []byte(robocopyLog(code)), 0o644)
+		}
+	}
+	if code != 0 {
+		fmt.Fprintf(f.out, "The command script returned failure exit code %d.\nThe command script failed.\n", code)
+		return 1, true
+	}
+	return 0, false
+}
+
+func (f *fake) delete(mode string, args []string) (int, bool) {
+	var targets []*Shadow
+	switch mode {
+	case "exposed":
+		if len(args) == 1 {
+			l := strings.ToUpper(strings.TrimSuffix(args[0], `\`))
+			for i := range f.st.Shadows {
+				if f.st.Shadows[i].Exposed == l {
+					targets = append(targets, &f.st.Shadows[i])
+				}
+			}
+		}
+	case "id":
+		if len(args) == 1 {
+			if s := f.find(f.expand(args[0])); s != nil {
+				targets = append(targets, s)
+			}
+		}
+	default:
+		return f.usage("DELETE SHADOWS { ALL | VOLUME <volume> | OLDEST <volume> | SET <setID> | ID <shadowID> | EXPOSED <drive> }")
+	}
+	if _, ok := f.fails["delete"]; ok {
+		f.failBlock("80042302", "VSS_E_UNEXPECTED")
+		return 0, false
+	}
+	if len(targets) == 0 {
+		f.failBlock("80042308", "VSS_E_OBJECT_NOT_FOUND")
+		return 0, false
+	}
+	var ids []string
+	for _, t := range targets {
+		fmt.Fprintf(f.out, "Deleting shadow copy %s on volume \\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\ from provider {b5946137-7b9f-4925-af80-51abd60b20d5} [Attributes: 0x00120019]...\n", t.ID)
+		ids = append(ids, t.ID)
+	}
+	keep := f.st.Shadows[:0]
+	for _, s := range f.st.Shadows {
+		if !contains(ids, s.ID) {
+			keep = append(keep, s)
+		}
+	}
+	f.st.Shadows = keep
+	fmt.Fprintf(f.out, "\nNumber of shadow copies deleted: %d\n", len(ids))
+	return 0, false
+}
+
+// robocopyLog is a small robocopy log in the English layout; with code 8 or
+// more one file failed with access denied.
+func robocopyLog(code int) string {
+	failed, errLines := 0, ""
+	if code >= 8 {
+		failed = 1
+		errLines = "2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File S:\\Shares\\locked.db\r\nAccess is denied.\r\n\r\nERROR: RETRY LIMIT EXCEEDED.\r\n\r\n"
+	}
+	return "\r\n-------------------------------------------------------------------------------\r\n" +
+		"   ROBOCOPY     ::     Robust File Copy for Windows                              \r\n" +
+		"-------------------------------------------------------------------------------\r\n\r\n" +
+		"  Started : Monday, January 2, 2026 3:04:00 AM\r\n   Source : S:\\Shares\\\r\n     Dest : \\\\nas\\b\\D\\Shares\\\r\n\r\n" +
+		"    Files : *.*\r\n\t    \r\n  Options : *.* /S /E /DCOPY:DAT /COPY:DAT /PURGE /MIR /NP /R:2 /W:5 \r\n\r\n" +
+		"------------------------------------------------------------------------------\r\n\r\n" +
+		"\t    New File  \t\t     100\ta.txt\r\n" + errLines +
+		"\r\n------------------------------------------------------------------------------\r\n\r\n" +
+		"               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n" +
+		"    Dirs :         1         1         0         0         0         0\r\n" +
+		fmt.Sprintf("   Files :         %d         1         0         0         %d         0\r\n", 1+failed, failed) +
+		"   Bytes :       100       100         0         0         0         0\r\n" +
+		"   Times :   0:00:01   0:00:01                       0:00:00   0:00:00\r\n\r\n" +
+		"   Ended : Monday, January 2, 2026 3:04:01 AM\r\n\r\n"
+}
