@@ -93,9 +93,9 @@ type OutputReader struct {
 	out        *Output
 	n          int
 	cur        *ShadowCopy // record being read
-	writer     int // index in Writers of the writer being listed, -1 if none
-	lastVSS    int // index in Failures of the last VSS failure, -1 if none
-	exposeRef  string // %alias% or {ID} of the last expose command
+	writer     int         // index in Writers of the writer being listed, -1 if none
+	lastVSS    int         // index in Failures of the last VSS failure, -1 if none
+	exposeRef  string      // %alias% or {ID} of the last expose command
 	exposeGUID string
 }
 
