@@ -40,6 +40,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			generateCommand(),
 			lintCommand(),
 			reportCommand(),
+			runCommand(),
+			cleanupCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),

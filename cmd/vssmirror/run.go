@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vssmirror/vssmirror/runner"
+)
+
+// runFlags are shared by run and cleanup.
+func runFlags() []cli.Flag {
+	return []cli.Flag{
+		configFlag(),
+		&cli.StringFlag{Name: "state-dir", Usage: "folder of the job's lock and shadow journal (default %ProgramData%\\vssmirror\\state)"},
+		&cli.StringFlag{Name: "diskshadow", EnvVars: []string{"VSSMIRROR_DISKSHADOW"}, Usage: "diskshadow executable (default System32\\diskshadow.exe; a test double elsewhere)"},
+		&cli.StringFlag{Name: "report", Usage: "write the JSON report to this file"},
+		&cli.BoolFlag{Name: "json", Usage: "print the JSON report on standard output"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not stream diskshadow's output"},
+	}
+}
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "take the snapshot, mirror it and clean up, with a JSON report",
+		Description: "Renders the scripts into <scripts_dir>\\runs\\<run id>\\ (kept for audit), checks the server,\n" +
+			"runs diskshadow there, journals every shadow as it appears, and deletes whatever the run\n" +
+			"created if it does not end cleanly. The exit code says what happened (see EXIT STATUS).",
+		Flags: append(runFlags(),
+			&cli.DurationFlag{Name: "timeout", Value: 12 * time.Hour, Usage: "stop the whole run after this long, then clean up"},
+			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
+			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
+		),
+		Action: func(c *cli.Context) error {
+			return doRun(c, runner.Run)
+		},
+	}
+}
+
+func cleanupCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "cleanup",
+		Usage: "delete the shadow copies a failed run of this job left behind (and only those)",
+		Flags: runFlags(),
+		Action: func(c *cli.Context) error {
+			return doRun(c, runner.Cleanup)
+		},
+	}
+}
+
+// doRun reads the flags into runner.Options, runs fn and writes the report.
+func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runner.Report, error)) error {
+	if err := checkArgs(c, "config"); err != nil {
+		return err
+	}
+	j, err := loadJob(c)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	console := io.Writer(c.App.ErrWriter)
+	if c.Bool("quiet") {
+		console = io.Discard
+	}
+	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
+		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
+		Timeout: c.Duration("timeout"), Console: console, ExitCode: runExitCode})
+	if p := c.String("report"); p != "" {
+		data, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	}
+	rep.WriteSummary(c.App.ErrWriter)
+	if runErr != nil {
+		return runErr
+	}
+	return nil
+}

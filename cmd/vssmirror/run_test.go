@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vssmirror/vssmirror/internal/fakedsh"
+)
+
+// TestMain lets the test binary play diskshadow for `vssmirror run`.
+func TestMain(m *testing.M) {
+	if os.Getenv("VSSMIRROR_TEST_ROLE") == "diskshadow" {
+		os.Exit(fakedsh.Main(os.Args[1:], os.Stdout, os.Getenv))
+	}
+	os.Exit(m.Run())
+}
+
+func TestRunCommandExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("VSSMIRROR_TEST_ROLE", "diskshadow")
+	t.Setenv("FAKEDSH_STATE", filepath.Join(dir, "fake.json"))
+	args := []string{"run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", os.Args[0],
+		"--state-dir", filepath.Join(dir, "state"), "--scripts-dir", filepath.Join(dir, "scripts"), "--quiet"}
+
+	t.Setenv("FAKEDSH_FAIL", "")
+	reportFile := filepath.Join(dir, "report.json")
+	code, stdout, stderr := vssm(t, append(args, "--json", "--report", reportFile)...)
+	require.Equal(t, exitOK, code, stderr)
+	var rep struct {
+		Schema   int
+		Outcome  string
+		ExitCode int `json:"exit_code"`
+		Shadows  []struct {
+			ExposedAs string `json:"exposed_as"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, 1, rep.Schema)
+	assert.Equal(t, "success", rep.Outcome)
+	assert.Equal(t, "Z:", rep.Shadows[0].ExposedAs)
+	assert.FileExists(t, reportFile)
+	assert.Contains(t, stderr, "SUCCESS (exit 0)")
+
+	t.Setenv("FAKEDSH_FAIL", "exec:8")
+	code, _, stderr = vssm(t, args...)
+	assert.Equal(t, exitCopyFailed, code, stderr)
+	assert.Contains(t, stderr, `not copied: S:\Shares\locked.db`)
+
+	t.Setenv("FAKEDSH_FAIL", "create:8004231F")
+	code, _, _ = vssm(t, args...)
+	assert.Equal(t, exitSnapshotFailed, code)
+
+	t.Setenv("FAKEDSH_FAIL", "exec:8,delete")
+	code, _, stderr = vssm(t, args...)
+	assert.Equal(t, exitShadowsLeaked, code)
+	assert.Contains(t, stderr, "vssmirror cleanup --config")
+
+	t.Setenv("FAKEDSH_FAIL", "")
+	cleanup := []string{"cleanup", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", os.Args[0], "--state-dir", filepath.Join(dir, "state"), "--quiet"}
+	code, _, stderr = vssm(t, cleanup...)
+	assert.Equal(t, exitOK, code, stderr)
+	st, err := fakedsh.LoadState(filepath.Join(dir, "fake.json"))
+	require.NoError(t, err)
+	assert.Empty(t, st.Shadows)
+
+	code, _, _ = vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", filepath.Join(dir, "missing.exe"), "--state-dir", filepath.Join(dir, "state"), "--quiet")
+	assert.Equal(t, exitPreflight, code)
+}
