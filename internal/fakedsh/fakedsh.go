@@ -17,6 +17,12 @@
 //	                   crash:CMD           exit abruptly (code 3) after command CMD
 //	                   delete              every delete shadows fails
 //	FAKEDSH_TAKEN      drive letters already in use, e.g. "S,T"
+//	FAKEDSH_SNAPDIR    if set, shadows hold data: create copies the volume's
+//	                   root folder (e.g. D:\) into SNAPDIR\<id>, expose copies
+//	                   that into the exposed letter's (pre-mapped, empty)
+//	                   folder, delete empties the letter and drops the copy.
+//	                   Under wine a Windows process cannot create drive
+//	                   letters, so the harness maps them beforehand.
 //
 // On Windows, exec runs the script with cmd.exe. Elsewhere it simulates the
 // copy: for every "/UNILOG+:%VSSM_LOGDIR%\NAME" in the script it writes a
@@ -305,6 +311,12 @@ func (f *fake) create() (int, bool) {
 		if s.Alias == "" {
 			s.Alias = fmt.Sprintf("VSS_SHADOW_%d", i+1)
 		}
+		if snap := f.getenv("FAKEDSH_SNAPDIR"); snap != "" {
+			if err := copyTree(s.Volume+`\`, filepath.Join(snap, s.ID)); err != nil {
+				f.failBlock("80042302", "VSS_E_UNEXPECTED: "+err.Error())
+				return 1, true
+			}
+		}
 		fmt.Fprintf(f.out, "Alias %s for shadow ID %s set as environment variable.\n", s.Alias, s.ID)
 		f.vars[strings.ToLower(s.Alias)] = s.ID
 		f.created = append(f.created, s.ID)
@@ -366,6 +378,12 @@ func (f *fake) expose(ref, target string) (int, bool) {
 	for _, o := range f.st.Shadows {
 		if o.Exposed == letter {
 			f.failBlock("8004230D", "VSS_E_OBJECT_ALREADY_EXISTS")
+			return 1, true
+		}
+	}
+	if snap := f.getenv("FAKEDSH_SNAPDIR"); snap != "" {
+		if err := copyTree(filepath.Join(snap, s.ID), letter+`\`); err != nil {
+			f.failBlock("80042302", "VSS_E_UNEXPECTED: "+err.Error())
 			return 1, true
 		}
 	}
@@ -439,6 +457,12 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 	for _, t := range targets {
 		fmt.Fprintf(f.out, "Deleting shadow copy %s on volume \\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\ from provider {b5946137-7b9f-4925-af80-51abd60b20d5} [Attributes: 0x00120019]...\n", t.ID)
 		ids = append(ids, t.ID)
+		if snap := f.getenv("FAKEDSH_SNAPDIR"); snap != "" {
+			if t.Exposed != "" {
+				emptyDir(t.Exposed + `\`)
+			}
+			os.RemoveAll(filepath.Join(snap, t.ID))
+		}
 	}
 	keep := f.st.Shadows[:0]
 	for _, s := range f.st.Shadows {
@@ -473,4 +497,41 @@ func robocopyLog(code int) string {
 		"   Bytes :       100       100         0         0         0         0\r\n" +
 		"   Times :   0:00:01   0:00:01                       0:00:00   0:00:00\r\n\r\n" +
 		"   Ended : Monday, January 2, 2026 3:04:01 AM\r\n\r\n"
+}
+
+// copyTree copies the files and folders under src into dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return err
+		}
+		return os.Chtimes(target, fi.ModTime(), fi.ModTime())
+	})
+}
+
+// emptyDir removes everything inside dir, keeping dir.
+func emptyDir(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
 }
