@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test fmt-check vet unit cross build examples
+.PHONY: test fmt-check vet unit cross build examples e2e-wine
 
 test: fmt-check vet unit cross
 
@@ -30,3 +30,10 @@ build:
 # Re-render every example's committed scripts (after a deliberate template change).
 examples:
 	$(GO) test ./dshgen -run TestExamples -update
+
+# End-to-end under wine: the Windows build of vssmirror, the generated .cmd run by
+# wine's cmd.exe, a diskshadow double and a robocopy double, in a throwaway wine
+# prefix under build/e2e. Installs wine and mingw-w64 from Debian if missing.
+e2e-wine:
+	bash e2e/install-deps.sh
+	$(GO) test -tags e2e -count=1 -timeout 15m ./e2e/

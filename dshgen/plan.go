@@ -49,6 +49,7 @@ type CopySource struct {
 	Dest      string   // destination folder, e.g. \\nas01\backups\fs\D\Shares
 	Args      []string // robocopy arguments, unquoted, without the log switch
 	LogName   string   // file name of the source's /UNILOG+ log
+	ListName  string   // file the emptiness check lists the snapshot folder into
 	DirSwitch string   // dir attribute switch for the emptiness check
 }
 
@@ -122,6 +123,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 			Dest:      dest,
 			Args:      robocmd.Args(exposed, dest, o),
 			LogName:   fmt.Sprintf("%s-robocopy-%d.log", j.Name, i+1),
+			ListName:  fmt.Sprintf("%s-source-%d.lst", j.Name, i+1),
 			DirSwitch: dirSwitch,
 		})
 		for _, a := range append([]string{s.Path, exposed, dest}, o.ExcludeDirs...) {

@@ -25,6 +25,7 @@ type Options struct {
 	StateDir    string        // lock and journal; "" = the platform default
 	ScriptsDir  string        // replaces the job's scripts_dir (runs go to <dir>\runs\<id>)
 	TemplateDir string        // template overrides, as for generate
+	SkipChecks  []string      // preflight checks to skip (SkippableChecks), noted in the report
 	Timeout     time.Duration // whole run, cleanup excluded; 0 = none
 	Console     io.Writer     // live output; io.Discard for --quiet
 	// ExitCode maps an outcome to the process exit code written in the
@@ -102,7 +103,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	letters := job.ExposeLetters(j)
-	checks, exe, err := preflight(j, opts.Diskshadow, letters)
+	for _, sk := range opts.SkipChecks {
+		if !contains(SkippableChecks, sk) {
+			err := fmt.Errorf("--skip-check %q: not a check that can be skipped (%s)", sk, strings.Join(SkippableChecks, ", "))
+			rep.Errors = append(rep.Errors, RunError{Kind: "preflight", Message: err.Error()})
+			return finish(OutcomePreflightFailed, err)
+		}
+	}
+	checks, exe, err := preflight(j, opts.Diskshadow, letters, opts.SkipChecks)
 	rep.Preflight = checks
 	rep.Diskshadow.Path = exe
 	if err != nil {
@@ -235,6 +243,15 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		err2 = errors.New(outcome)
 	}
 	return finish(outcome, err2)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // inProgress reports whether the run failed only because another snapshot

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +38,7 @@ func runCommand() *cli.Command {
 			&cli.DurationFlag{Name: "timeout", Value: 12 * time.Hour, Usage: "stop the whole run after this long, then clean up"},
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
+			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
 		),
 		Action: func(c *cli.Context) error {
 			return doRun(c, runner.Run)
@@ -72,7 +74,7 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runn
 	}
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
-		Timeout: c.Duration("timeout"), Console: console, ExitCode: runExitCode})
+		Timeout: c.Duration("timeout"), Console: console, ExitCode: runExitCode, SkipChecks: c.StringSlice("skip-check")})
 	if p := c.String("report"); p != "" {
 		data, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {

@@ -19,8 +19,9 @@ rem ---- source 1 of 1: D:\Projects
 rem      snapshot Z:\Projects mirrored to E:\Backups\crashconsistent\D\Projects
 echo [vssmirror] source 1 of 1: Z:\Projects to E:\Backups\crashconsistent\D\Projects
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a /b Z:\Projects >nul 2>&1
-if errorlevel 1 goto vssm_src1_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a /b Z:\Projects >"%VSSM_LOGDIR%\crashconsistent-source-1.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\crashconsistent-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
 robocopy.exe Z:\Projects E:\Backups\crashconsistent\D\Projects /MIR /R:2 /W:5 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XD node_modules .git "/UNILOG+:%VSSM_LOGDIR%\crashconsistent-robocopy-1.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src1_fatal

@@ -19,8 +19,9 @@ rem ---- source 1 of 2: E:\ExchangeDatabases
 rem      snapshot Z:\ExchangeDatabases mirrored to \\backup01\exchange\E\ExchangeDatabases
 echo [vssmirror] source 1 of 2: Z:\ExchangeDatabases to \\backup01\exchange\E\ExchangeDatabases
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a /b Z:\ExchangeDatabases >nul 2>&1
-if errorlevel 1 goto vssm_src1_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a /b Z:\ExchangeDatabases >"%VSSM_LOGDIR%\exchange-source-1.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\exchange-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
 robocopy.exe Z:\ExchangeDatabases \\backup01\exchange\E\ExchangeDatabases /MIR /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP "/UNILOG+:%VSSM_LOGDIR%\exchange-robocopy-1.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src1_fatal
@@ -49,8 +50,9 @@ rem ---- source 2 of 2: F:\ExchangeLogs
 rem      snapshot Y:\ExchangeLogs mirrored to \\backup01\exchange\F\ExchangeLogs
 echo [vssmirror] source 2 of 2: Y:\ExchangeLogs to \\backup01\exchange\F\ExchangeLogs
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a /b Y:\ExchangeLogs >nul 2>&1
-if errorlevel 1 goto vssm_src2_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a /b Y:\ExchangeLogs >"%VSSM_LOGDIR%\exchange-source-2.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\exchange-source-2.lst") do if %%~zF EQU 0 goto vssm_src2_refused
 robocopy.exe Y:\ExchangeLogs \\backup01\exchange\F\ExchangeLogs /MIR /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP "/UNILOG+:%VSSM_LOGDIR%\exchange-robocopy-2.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src2_fatal

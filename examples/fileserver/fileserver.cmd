@@ -19,8 +19,9 @@ rem ---- source 1 of 1: D:\Shares
 rem      snapshot Z:\Shares mirrored to \\nas01\backups\fileserver\D\Shares
 echo [vssmirror] source 1 of 1: Z:\Shares to \\nas01\backups\fileserver\D\Shares
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a /b Z:\Shares >nul 2>&1
-if errorlevel 1 goto vssm_src1_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a /b Z:\Shares >"%VSSM_LOGDIR%\fileserver-source-1.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\fileserver-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
 robocopy.exe Z:\Shares \\nas01\backups\fileserver\D\Shares /MIR /FFT /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XF "~$*" *.tmp "/UNILOG+:%VSSM_LOGDIR%\fileserver-robocopy-1.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src1_fatal

@@ -20,8 +20,9 @@ rem ---- source 1 of 3: D:\
 rem      snapshot S:\ mirrored to \\nas01\backups\srv02\Data
 echo [vssmirror] source 1 of 3: S:\ to \\nas01\backups\srv02\Data
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a:-s /b S:\ >nul 2>&1
-if errorlevel 1 goto vssm_src1_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a:-s /b S:\ >"%VSSM_LOGDIR%\multivolume-source-1.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\multivolume-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
 robocopy.exe S:\ \\nas01\backups\srv02\Data /MIR /FFT /R:3 /W:10 /MT:16 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XD "System Volume Information" $RECYCLE.BIN /XA:T /IPG:0 "/UNILOG+:%VSSM_LOGDIR%\multivolume-robocopy-1.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src1_fatal
@@ -50,8 +51,9 @@ rem ---- source 2 of 3: "E:\Departments\R&D (2024) 100%%"
 rem      snapshot "T:\Departments\R&D (2024) 100%%" mirrored to "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%"
 echo [vssmirror] source 2 of 3: "T:\Departments\R&D (2024) 100%%" to "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%"
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a /b "T:\Departments\R&D (2024) 100%%" >nul 2>&1
-if errorlevel 1 goto vssm_src2_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a /b "T:\Departments\R&D (2024) 100%%" >"%VSSM_LOGDIR%\multivolume-source-2.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\multivolume-source-2.lst") do if %%~zF EQU 0 goto vssm_src2_refused
 robocopy.exe "T:\Departments\R&D (2024) 100%%" "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%" /MIR /FFT /R:3 /W:10 /MT:16 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XD "Temp Files" /XF *.tmp Thumbs.db /XA:T /IPG:0 "/UNILOG+:%VSSM_LOGDIR%\multivolume-robocopy-2.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src2_fatal
@@ -80,8 +82,9 @@ rem ---- source 3 of 3: F:\Données\Comptabilité
 rem      snapshot U:\Données\Comptabilité mirrored to \\nas01\backups\srv02\F\Données\Comptabilité
 echo [vssmirror] source 3 of 3: U:\Données\Comptabilité to \\nas01\backups\srv02\F\Données\Comptabilité
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-dir /a /b U:\Données\Comptabilité >nul 2>&1
-if errorlevel 1 goto vssm_src3_refused
+rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
+dir /a /b U:\Données\Comptabilité >"%VSSM_LOGDIR%\multivolume-source-3.lst" 2>nul
+for %%F in ("%VSSM_LOGDIR%\multivolume-source-3.lst") do if %%~zF EQU 0 goto vssm_src3_refused
 robocopy.exe U:\Données\Comptabilité \\nas01\backups\srv02\F\Données\Comptabilité /MIR /FFT /R:3 /W:10 /MT:16 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XA:T /IPG:0 "/UNILOG+:%VSSM_LOGDIR%\multivolume-robocopy-3.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src3_fatal

@@ -16,6 +16,7 @@
 //	                   hang:CMD            hang forever when reaching command CMD (create, expose, exec)
 //	                   crash:CMD           exit abruptly (code 3) after command CMD
 //	                   delete              every delete shadows fails
+//	                   hollow              expose succeeds but the letter shows nothing
 //	FAKEDSH_TAKEN      drive letters already in use, e.g. "S,T"
 //	FAKEDSH_SNAPDIR    if set, shadows hold data: create copies the volume's
 //	                   root folder (e.g. D:\) into SNAPDIR\<id>, expose copies
@@ -23,6 +24,8 @@
 //	                   folder, delete empties the letter and drops the copy.
 //	                   Under wine a Windows process cannot create drive
 //	                   letters, so the harness maps them beforehand.
+//	FAKEDSH_TOUCH      after create, append a line to this file on the live
+//	                   volume: a change the snapshot must not contain.
 //
 // On Windows, exec runs the script with cmd.exe. Elsewhere it simulates the
 // copy: for every "/UNILOG+:%VSSM_LOGDIR%\NAME" in the script it writes a
@@ -341,6 +344,12 @@ func (f *fake) create() (int, bool) {
 	}
 	fmt.Fprintf(f.out, "Number of shadow copies listed: %d\n", len(f.pending))
 	f.pending = nil
+	if p := f.getenv("FAKEDSH_TOUCH"); p != "" {
+		if fh, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fh.WriteString("changed after create\r\n")
+			fh.Close()
+		}
+	}
 	return 0, false
 }
 
@@ -381,8 +390,8 @@ func (f *fake) expose(ref, target string) (int, bool) {
 			return 1, true
 		}
 	}
-	if snap := f.getenv("FAKEDSH_SNAPDIR"); snap != "" {
-		if err := copyTree(filepath.Join(snap, s.ID), letter+`\`); err != nil {
+	if _, hollow := f.fails["hollow"]; !hollow && f.getenv("FAKEDSH_SNAPDIR") != "" {
+		if err := copyTree(filepath.Join(f.getenv("FAKEDSH_SNAPDIR"), s.ID), letter+`\`); err != nil {
 			f.failBlock("80042302", "VSS_E_UNEXPECTED: "+err.Error())
 			return 1, true
 		}
@@ -461,7 +470,7 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 			if t.Exposed != "" {
 				emptyDir(t.Exposed + `\`)
 			}
-			os.RemoveAll(filepath.Join(snap, t.ID))
+			RemoveTree(filepath.Join(snap, t.ID))
 		}
 	}
 	keep := f.st.Shadows[:0]
@@ -532,6 +541,25 @@ func copyTree(src, dst string) error {
 func emptyDir(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		os.RemoveAll(filepath.Join(dir, e.Name()))
+		RemoveTree(filepath.Join(dir, e.Name()))
 	}
+}
+
+// RemoveTree removes path and everything below it with plain deletes.
+// os.RemoveAll is not used: on Windows it deletes through handle-relative
+// calls that wine does not implement ("Invalid function").
+func RemoveTree(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil
+	}
+	if fi.IsDir() {
+		entries, _ := os.ReadDir(path)
+		for _, e := range entries {
+			if err := RemoveTree(filepath.Join(path, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.Remove(path)
 }

@@ -28,6 +28,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/vssmirror/vssmirror/internal/fakedsh"
 )
 
 type opts struct {
@@ -279,7 +281,7 @@ func (c *copier) purge(src, dst string) {
 				c.dirs.extras++
 				fmt.Fprintf(c.log, "\t*EXTRA Dir        -1\t%s\\\r\n", d)
 				if !c.o.list {
-					os.RemoveAll(d)
+					fakedsh.RemoveTree(d)
 				}
 				continue
 			}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the wine end-to-end suite needs from Debian's packages, if missing:
+# wine (cmd.exe and a Windows loader) and mingw-w64 (to build the ProcessPrng shim).
+set -euo pipefail
+need=()
+command -v wine >/dev/null 2>&1 || need+=(wine wine64)
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64-win32)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "installing ${need[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
