@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
@@ -45,6 +47,47 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %v", e.Outcome, e.Err) }
 func (e *Error) Unwrap() error { return e.Err }
+
+// newReport starts the report of a run (or, with prefix "cleanup-", of a
+// cleanup) and returns the function that completes it: end time,
+// duration, outcome, exit code, and an *Error unless the outcome is success.
+func newReport(opts Options, prefix string) (*Report, func(outcome string, err error) (*Report, error)) {
+	start := opts.Now()
+	host, _ := os.Hostname()
+	rep := &Report{Schema: 1, Job: opts.Job.Name, RunID: prefix + newRunID(start), Host: host, Start: start,
+		Scripts: []string{}, Preflight: []Check{}, Shadows: []Shadow{}, Writers: []WriterResult{}, Errors: []RunError{}, Sources: []SourceResult{}, Notes: []string{},
+		Cleanup: CleanupResult{Deleted: []string{}, Leaked: []string{}}}
+	return rep, func(outcome string, err error) (*Report, error) {
+		rep.End = opts.Now()
+		rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
+		rep.Outcome, rep.ExitCode = outcome, opts.ExitCode(outcome)
+		if outcome == OutcomeSuccess {
+			return rep, nil
+		}
+		if err == nil {
+			err = errors.New(outcome)
+		}
+		return rep, &Error{Outcome: outcome, Err: err}
+	}
+}
+
+// lockAndJournal takes the job's lock and reads its journal; on failure it
+// returns the outcome to report.
+func lockAndJournal(opts Options) (*flock.Flock, *Journal, string, error) {
+	lock, err := lockJob(opts.StateDir, opts.Job.Name)
+	if err != nil {
+		if errors.Is(err, ErrLocked) {
+			return nil, nil, OutcomeLocked, err
+		}
+		return nil, nil, OutcomePreflightFailed, err
+	}
+	journal, err := OpenJournal(opts.StateDir, opts.Job.Name)
+	if err != nil {
+		lock.Unlock()
+		return nil, nil, OutcomePreflightFailed, err
+	}
+	return lock, journal, "", nil
+}
 
 // cleanupTimeout bounds the cleanup diskshadow run, which runs even after
 // the run's own timeout or an interrupt.
@@ -86,21 +129,7 @@ func newRunID(now time.Time) string {
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	opts.defaults()
 	j := opts.Job
-	start := opts.Now()
-	host, _ := os.Hostname()
-	rep := &Report{Schema: 1, Job: j.Name, RunID: newRunID(start), Host: host, Start: start,
-		Scripts: []string{}, Preflight: []Check{}, Shadows: []Shadow{}, Writers: []WriterResult{}, Errors: []RunError{}, Sources: []SourceResult{}, Notes: []string{},
-		Cleanup: CleanupResult{Deleted: []string{}, Leaked: []string{}}}
-	finish := func(outcome string, err error) (*Report, error) {
-		rep.End = opts.Now()
-		rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
-		rep.Outcome = outcome
-		rep.ExitCode = opts.ExitCode(outcome)
-		if outcome == OutcomeSuccess {
-			return rep, nil
-		}
-		return rep, &Error{Outcome: outcome, Err: err}
-	}
+	rep, finish := newReport(opts, "")
 
 	letters := job.ExposeLetters(j)
 	for _, sk := range opts.SkipChecks {
@@ -117,19 +146,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		rep.Errors = append(rep.Errors, RunError{Kind: "preflight", Message: err.Error()})
 		return finish(OutcomePreflightFailed, err)
 	}
-	lock, err := lockJob(opts.StateDir, j.Name)
+	lock, journal, outcome, err := lockAndJournal(opts)
 	if err != nil {
 		rep.Errors = append(rep.Errors, RunError{Kind: "lock", Message: err.Error()})
-		if errors.Is(err, ErrLocked) {
-			return finish(OutcomeLocked, err)
-		}
-		return finish(OutcomePreflightFailed, err)
+		return finish(outcome, err)
 	}
 	defer lock.Unlock()
-	journal, err := OpenJournal(opts.StateDir, j.Name)
-	if err != nil {
-		return finish(OutcomePreflightFailed, err)
-	}
 
 	scriptsDir := opts.ScriptsDir
 	if scriptsDir == "" {
@@ -209,7 +231,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	code := res.ExitCode
 	rep.Diskshadow.ExitCode = &code
-	outcome := evaluate(rep, res, bundle.Plan, j)
+	outcome = evaluate(rep, res, bundle.Plan, j)
 	switch {
 	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
 		outcome = OutcomeTimeout
@@ -236,13 +258,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			outcome = OutcomeCleanupFailed
 		}
 	}
-	var err2 error
-	if outcome != OutcomeSuccess && len(rep.Errors) > 0 {
-		err2 = errors.New(rep.Errors[0].Message)
-	} else if outcome != OutcomeSuccess {
-		err2 = errors.New(outcome)
+	var runErr error
+	if len(rep.Errors) > 0 {
+		runErr = errors.New(rep.Errors[0].Message)
 	}
-	return finish(outcome, err2)
+	return finish(outcome, runErr)
 }
 
 func contains(list []string, s string) bool {
@@ -412,21 +432,12 @@ func cleanupShadows(exe, dir string, journal *Journal, console, runLog io.Writer
 // `vssmirror cleanup` does by hand after a failed run.
 func Cleanup(ctx context.Context, opts Options) (*Report, error) {
 	opts.defaults()
-	j := opts.Job
-	start := opts.Now()
-	host, _ := os.Hostname()
-	rep := &Report{Schema: 1, Job: j.Name, RunID: "cleanup-" + newRunID(start), Host: host, Start: start,
-		Scripts: []string{}, Preflight: []Check{}, Shadows: []Shadow{}, Writers: []WriterResult{}, Errors: []RunError{}, Sources: []SourceResult{}, Notes: []string{},
-		Cleanup: CleanupResult{Deleted: []string{}, Leaked: []string{}}}
+	rep, done := newReport(opts, "cleanup-")
 	finish := func(outcome string, err error) (*Report, error) {
-		rep.End = opts.Now()
-		rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
-		rep.Outcome, rep.ExitCode = outcome, opts.ExitCode(outcome)
-		if err == nil {
-			return rep, nil
+		if err != nil {
+			rep.Errors = append(rep.Errors, RunError{Kind: "cleanup", Message: err.Error()})
 		}
-		rep.Errors = append(rep.Errors, RunError{Kind: "cleanup", Message: err.Error()})
-		return rep, &Error{Outcome: outcome, Err: err}
+		return done(outcome, err)
 	}
 	ds := resolveDiskshadow(opts.Diskshadow)
 	rep.Preflight = append(rep.Preflight, ds)
@@ -434,18 +445,11 @@ func Cleanup(ctx context.Context, opts Options) (*Report, error) {
 		return finish(OutcomePreflightFailed, &PreflightError{ds})
 	}
 	rep.Diskshadow.Path = ds.Message
-	lock, err := lockJob(opts.StateDir, j.Name)
+	lock, journal, outcome, err := lockAndJournal(opts)
 	if err != nil {
-		if errors.Is(err, ErrLocked) {
-			return finish(OutcomeLocked, err)
-		}
-		return finish(OutcomePreflightFailed, err)
+		return finish(outcome, err)
 	}
 	defer lock.Unlock()
-	journal, err := OpenJournal(opts.StateDir, j.Name)
-	if err != nil {
-		return finish(OutcomePreflightFailed, err)
-	}
 	if len(journal.Entries) == 0 {
 		rep.Notes = append(rep.Notes, "the journal lists no shadow copies: nothing to delete")
 		return finish(OutcomeSuccess, nil)
