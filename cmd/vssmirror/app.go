@@ -42,6 +42,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			reportCommand(),
 			runCommand(),
 			cleanupCommand(),
+			scheduleCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),
