@@ -16,7 +16,8 @@ var errNotWindows = errors.New("not Windows")
 
 func defaultDiskshadow() string { return "" }
 
-func defaultStateDir() string {
+// DefaultStateDir is the user cache folder off Windows.
+func DefaultStateDir() string {
 	if d, err := os.UserCacheDir(); err == nil {
 		return filepath.Join(d, "vssmirror", "state")
 	}

@@ -22,8 +22,8 @@ func defaultDiskshadow() string {
 	return filepath.Join(root, "System32", "diskshadow.exe")
 }
 
-// defaultStateDir is %ProgramData%\vssmirror\state.
-func defaultStateDir() string {
+// DefaultStateDir is %ProgramData%\vssmirror\state.
+func DefaultStateDir() string {
 	pd := os.Getenv("ProgramData")
 	if pd == "" {
 		pd = `C:\ProgramData`

@@ -101,7 +101,7 @@ func (o *Options) defaults() {
 		o.Now = time.Now
 	}
 	if o.StateDir == "" {
-		o.StateDir = defaultStateDir()
+		o.StateDir = DefaultStateDir()
 	}
 	if o.Retry == nil {
 		o.Retry = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -38,6 +39,7 @@ func runCommand() *cli.Command {
 			&cli.DurationFlag{Name: "timeout", Value: 12 * time.Hour, Usage: "stop the whole run after this long, then clean up"},
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
+			&cli.StringFlag{Name: "prom", Usage: "write the run's metrics to this Prometheus text file (windows_exporter textfile collector)"},
 			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
 		),
 		Action: func(c *cli.Context) error {
@@ -75,6 +77,19 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runn
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
 		Timeout: c.Duration("timeout"), Console: console, ExitCode: runExitCode, SkipChecks: c.StringSlice("skip-check")})
+	if c.Command.Name == "run" {
+		stateDir := c.String("state-dir")
+		if stateDir == "" {
+			stateDir = runner.DefaultStateDir()
+		}
+		// Monitoring must never change the backup's outcome: failures are reported only.
+		if err := runner.Record(rep, stateDir, c.String("prom")); err != nil {
+			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning: recording metrics:", err)
+		}
+		if err := runner.LogEvent(rep); err != nil {
+			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning: writing the event log:", err)
+		}
+	}
 	if p := c.String("report"); p != "" {
 		data, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {

@@ -29,7 +29,8 @@ func TestRunCommandExitCodes(t *testing.T) {
 
 	t.Setenv("FAKEDSH_FAIL", "")
 	reportFile := filepath.Join(dir, "report.json")
-	code, stdout, stderr := vssm(t, append(args, "--json", "--report", reportFile)...)
+	promFile := filepath.Join(dir, "vssmirror.prom")
+	code, stdout, stderr := vssm(t, append(args, "--json", "--report", reportFile, "--prom", promFile)...)
 	require.Equal(t, exitOK, code, stderr)
 	var rep struct {
 		Schema   int
@@ -44,6 +45,10 @@ func TestRunCommandExitCodes(t *testing.T) {
 	assert.Equal(t, "success", rep.Outcome)
 	assert.Equal(t, "Z:", rep.Shadows[0].ExposedAs)
 	assert.FileExists(t, reportFile)
+	prom, err := os.ReadFile(promFile)
+	require.NoError(t, err)
+	assert.Contains(t, string(prom), `vssmirror_last_run_outcome{job="fileserver",outcome="success"} 1`)
+	assert.FileExists(t, filepath.Join(dir, "state", "fileserver.history.jsonl"))
 	assert.Contains(t, stderr, "SUCCESS (exit 0)")
 
 	t.Setenv("FAKEDSH_FAIL", "exec:8")

@@ -1,0 +1,129 @@
+package runner
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// HistoryEntry is one line of the job's JSON-lines run history.
+type HistoryEntry struct {
+	RunID         string    `json:"run_id"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Outcome       string    `json:"outcome"`
+	ExitCode      int       `json:"exit_code"`
+	BytesCopied   int64     `json:"bytes_copied"`
+	FilesCopied   int64     `json:"files_copied"`
+	FilesFailed   int64     `json:"files_failed"`
+	ShadowsLeaked int       `json:"shadows_leaked"`
+}
+
+// outcomes lists every run outcome, for the one-hot outcome metric.
+var outcomes = []string{OutcomeSuccess, OutcomeCopyPartial, OutcomeSnapshotFailed, OutcomePreflightFailed, OutcomeLocked, OutcomeCleanupFailed, OutcomeTimeout, OutcomeInterrupted}
+
+func historyEntry(rep *Report) HistoryEntry {
+	h := HistoryEntry{RunID: rep.RunID, Start: rep.Start, End: rep.End, Outcome: rep.Outcome, ExitCode: rep.ExitCode, ShadowsLeaked: len(rep.Cleanup.Leaked)}
+	for _, s := range rep.Sources {
+		h.BytesCopied += s.Bytes.Copied
+		h.FilesCopied += s.Files.Copied
+		h.FilesFailed += s.Files.Failed
+	}
+	return h
+}
+
+// HistoryPath is the job's run history in stateDir.
+func HistoryPath(stateDir, jobName string) string {
+	return filepath.Join(stateDir, jobName+".history.jsonl")
+}
+
+// Record appends the run to the job's history in stateDir and, when
+// promFile is set, rewrites that Prometheus text file (for
+// windows_exporter's textfile collector) atomically.
+func Record(rep *Report, stateDir, promFile string) error {
+	h := historyEntry(rep)
+	line, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return err
+	}
+	path := HistoryPath(stateDir, rep.Job)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("run history: %w", err)
+	}
+	_, werr := f.Write(append(line, '\n'))
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return fmt.Errorf("run history %s: %w", path, err)
+	}
+	if promFile == "" {
+		return nil
+	}
+	lastSuccess, err := lastSuccess(path)
+	if err != nil {
+		return err
+	}
+	return writeFileSync(promFile, []byte(PromText(h, rep.Job, lastSuccess)))
+}
+
+// lastSuccess returns the end of the last successful run in the history.
+func lastSuccess(path string) (time.Time, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer f.Close()
+	var last time.Time
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var h HistoryEntry
+		if json.Unmarshal(sc.Bytes(), &h) == nil && h.Outcome == OutcomeSuccess && h.End.After(last) {
+			last = h.End
+		}
+	}
+	return last, sc.Err()
+}
+
+// PromText renders the metrics of one run in the Prometheus text format.
+func PromText(h HistoryEntry, jobName string, lastSuccess time.Time) string {
+	var b strings.Builder
+	label := fmt.Sprintf(`job=%q`, jobName)
+	metric := func(name, help, typ string, value float64, extra string) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
+		fmt.Fprintf(&b, "%s{%s%s} %g\n", name, label, extra, value)
+	}
+	metric("vssmirror_last_run_timestamp_seconds", "End of the last run, Unix time.", "gauge", float64(h.End.Unix()), "")
+	ls := 0.0
+	if !lastSuccess.IsZero() {
+		ls = float64(lastSuccess.Unix())
+	}
+	metric("vssmirror_last_success_timestamp_seconds", "End of the last fully successful run, Unix time (0: none).", "gauge", ls, "")
+	metric("vssmirror_last_run_duration_seconds", "Duration of the last run.", "gauge", h.End.Sub(h.Start).Seconds(), "")
+	metric("vssmirror_last_run_bytes_copied", "Bytes robocopy copied in the last run.", "gauge", float64(h.BytesCopied), "")
+	metric("vssmirror_last_run_files_failed", "Files robocopy could not copy in the last run.", "gauge", float64(h.FilesFailed), "")
+	metric("vssmirror_shadows_leaked", "Shadow copies the last run could not delete.", "gauge", float64(h.ShadowsLeaked), "")
+	metric("vssmirror_last_run_exit_code", "Exit code of the last run.", "gauge", float64(h.ExitCode), "")
+	fmt.Fprintf(&b, "# HELP vssmirror_last_run_outcome Outcome of the last run: 1 for the outcome it had.\n# TYPE vssmirror_last_run_outcome gauge\n")
+	sorted := append([]string(nil), outcomes...)
+	sort.Strings(sorted)
+	for _, o := range sorted {
+		v := 0
+		if o == h.Outcome {
+			v = 1
+		}
+		fmt.Fprintf(&b, "vssmirror_last_run_outcome{%s,outcome=%q} %d\n", label, o, v)
+	}
+	return b.String()
+}
