@@ -26,6 +26,14 @@ type Plan struct {
 	Sources     []CopySource // one per source, in job order
 	Robocopy    string       // robocopy executable
 	UTF8        bool         // a path is non-ASCII: the .cmd is UTF-8 with chcp 65001
+	Guard       *GuardPlan   // deletion guard, nil when off
+}
+
+// GuardPlan is the deletion guard of the copy script.
+type GuardPlan struct {
+	Exe        string // vssmirror.exe, which judges the /L pass
+	MaxPercent int
+	MaxFiles   int
 }
 
 // WriterRef is a writer in a verify or exclude line.
@@ -50,6 +58,7 @@ type CopySource struct {
 	Args      []string // robocopy arguments, unquoted, without the log switch
 	LogName   string   // file name of the source's /UNILOG+ log
 	ListName  string   // file the emptiness check lists the snapshot folder into
+	GuardLog  string   // file name of the deletion guard's /L pass log
 	DirSwitch string   // dir attribute switch for the emptiness check
 }
 
@@ -68,6 +77,9 @@ func NewPlan(j *job.Job) (*Plan, error) {
 	}
 	if !j.Shadow.Writers {
 		p.Context = "persistent nowriters"
+	}
+	if j.Guard.Enabled {
+		p.Guard = &GuardPlan{Exe: j.Guard.VssmirrorPath, MaxPercent: j.Guard.MaxDeletePercent, MaxFiles: j.Guard.MaxDeleteFiles}
 	}
 	if j.Shadow.Metadata {
 		p.Metadata = winJoin(j.ScriptsDir, j.Name+".cab")
@@ -124,6 +136,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 			Args:      robocmd.Args(exposed, dest, o),
 			LogName:   fmt.Sprintf("%s-robocopy-%d.log", j.Name, i+1),
 			ListName:  fmt.Sprintf("%s-source-%d.lst", j.Name, i+1),
+			GuardLog:  fmt.Sprintf("%s-guard-%d.log", j.Name, i+1),
 			DirSwitch: dirSwitch,
 		})
 		for _, a := range append([]string{s.Path, exposed, dest}, o.ExcludeDirs...) {

@@ -38,6 +38,9 @@ type RenderOptions struct {
 	// ScriptsDir, when set, replaces the job's scripts_dir in the scripts:
 	// the runner renders each run into its own folder.
 	ScriptsDir string
+	// GuardExe, when set, replaces guard.vssmirror_path: the runner puts
+	// its own executable there.
+	GuardExe string
 }
 
 // FuncMap returns the functions templates may call: sprig's hermetic text
@@ -126,6 +129,9 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 	plan, err := NewPlan(j)
 	if err != nil {
 		return nil, err
+	}
+	if plan.Guard != nil && opts.GuardExe != "" {
+		plan.Guard.Exe = opts.GuardExe
 	}
 	tmpls, err := LoadTemplates(opts.TemplateDir)
 	if err != nil {

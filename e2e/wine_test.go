@@ -416,3 +416,26 @@ func TestArgvRoundTrip(t *testing.T) {
 		assert.Equal(t, map[string]string{"f.txt": p.src}, tree(t, filepath.Join(s.dest, "backup", p.dst)), p.dst)
 	}
 }
+
+// TestDeletionGuard: after a good backup, most of the source disappears (a
+// wrong or half-empty snapshot); the guard's robocopy /L pass sees that
+// /MIR would delete 80% of the files and the backup is left untouched.
+func TestDeletionGuard(t *testing.T) {
+	s := newScenario(t, mirrorJob+"guard:\n  enabled: true\n  max_delete_percent: 20\n")
+	for i := 0; i < 10; i++ {
+		s.write(fmt.Sprintf("Data/f%d.txt", i), "data")
+	}
+	code, out, _ := s.run()
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "deletion guard: /MIR would delete 0 of 10 files")
+	for i := 2; i < 10; i++ {
+		require.NoError(t, os.Remove(filepath.Join(s.vol, "Data", fmt.Sprintf("f%d.txt", i))))
+	}
+	code, out, rep := s.run()
+	assert.Equal(t, 10, code, out)
+	assert.Contains(t, out, "deletion guard: /MIR would delete 8 of 10 files (80.0%)")
+	assert.Len(t, tree(t, filepath.Join(s.dest, "backup", "D", "Data")), 10, "the backup is untouched")
+	require.Len(t, rep.Sources, 1)
+	assert.Equal(t, "guarded", rep.Sources[0].Outcome)
+	assert.Equal(t, 0, s.fakeShadows())
+}

@@ -13,6 +13,7 @@ type Job struct {
 	Shadow      Shadow         `yaml:"shadow"`
 	Sources     []Source       `yaml:"sources"`
 	Robocopy    Robocopy       `yaml:"robocopy"`
+	Guard       Guard          `yaml:"guard"`
 	File        string         `yaml:"-"` // the file the job was read from, for messages
 	lines       map[string]int // field path -> line, for messages
 }
@@ -57,6 +58,17 @@ type Robocopy struct {
 	Path             string   `yaml:"path"`
 }
 
+// Guard is the deletion guard: before the real mirror, a robocopy /L pass
+// in the same snapshot window counts what /MIR would delete, and the
+// source is refused above the limits, so that a wrong or half-empty source
+// cannot wipe a backup.
+type Guard struct {
+	Enabled          bool   `yaml:"enabled"`
+	MaxDeletePercent int    `yaml:"max_delete_percent"` // of the files in the source and backup together
+	MaxDeleteFiles   int    `yaml:"max_delete_files"`   // 0 = no absolute limit
+	VssmirrorPath    string `yaml:"vssmirror_path"`     // vssmirror.exe on the server, which evaluates the /L pass
+}
+
 // Defaults returns a job with every default of the v1 format filled in;
 // Load decodes the file over it.
 func Defaults() Job {
@@ -66,6 +78,10 @@ func Defaults() Job {
 			BackupType: BackupCopy,
 			Metadata:   true,
 			Verbose:    true,
+		},
+		Guard: Guard{
+			MaxDeletePercent: 20,
+			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,
 		},
 		Robocopy: Robocopy{
 			Mirror:           true,

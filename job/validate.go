@@ -68,6 +68,7 @@ func (j *Job) validate() []Problem {
 	v.sources()
 	v.shadow()
 	v.robocopy()
+	v.guard()
 	return v.problems
 }
 
@@ -404,6 +405,27 @@ func (v *validator) robocopy() {
 	}
 	if err := robocmd.CheckPath(r.Path); err != nil {
 		v.add("robocopy.path", "%s", err.(*robocmd.QuoteError).Reason)
+	}
+}
+
+func (v *validator) guard() {
+	g := &v.j.Guard
+	if g.MaxDeletePercent < 0 || g.MaxDeletePercent > 100 {
+		v.add("guard.max_delete_percent", "%d is out of range 0-100", g.MaxDeletePercent)
+	}
+	if g.MaxDeleteFiles < 0 {
+		v.add("guard.max_delete_files", "%d is negative; 0 means no absolute limit", g.MaxDeleteFiles)
+	}
+	if !g.Enabled {
+		return
+	}
+	if !v.j.Robocopy.Mirror {
+		v.add("guard.enabled", "the deletion guard protects /MIR, but robocopy.mirror is false (nothing is deleted); remove the guard or set mirror: true")
+	}
+	if !drivePathRE.MatchString(g.VssmirrorPath) {
+		v.add("guard.vssmirror_path", "%q must be the absolute path of vssmirror.exe on the server, e.g. 'C:\\Program Files\\vssmirror\\vssmirror.exe'", g.VssmirrorPath)
+	} else if err := robocmd.CheckPath(g.VssmirrorPath); err != nil {
+		v.add("guard.vssmirror_path", "%s", err.(*robocmd.QuoteError).Reason)
 	}
 }
 

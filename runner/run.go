@@ -181,7 +181,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 
-	bundle, err := dshgen.Render(j, dshgen.RenderOptions{TemplateDir: opts.TemplateDir, ScriptsDir: rep.RunDir})
+	self, _ := os.Executable()
+	bundle, err := dshgen.Render(j, dshgen.RenderOptions{TemplateDir: opts.TemplateDir, ScriptsDir: rep.RunDir, GuardExe: self})
 	if err == nil {
 		err = bundle.Write(rep.RunDir)
 	}
@@ -355,6 +356,18 @@ func evaluate(rep *Report, res *dsResult, plan *dshgen.Plan, j *job.Job) string 
 				sr.Errors, sr.ErrorsTotal, sr.Notes = last.Errors, last.ErrorsTotal, last.Notes
 			} else if perr != nil {
 				sr.Notes = append(sr.Notes, perr.Error())
+			}
+		}
+		if plan.Guard != nil {
+			if f, err := os.Open(filepath.Join(rep.RunDir, s.GuardLog)); err == nil {
+				if l, err := robocmd.ParseLog(f, robocmd.LogOptions{}); err == nil && len(l.Jobs) > 0 {
+					if v := robocmd.DeletionGuard(l.Jobs[len(l.Jobs)-1], plan.Guard.MaxPercent, plan.Guard.MaxFiles); !v.OK {
+						sr.Outcome = "guarded"
+						sr.Notes = append(sr.Notes, "deletion guard: "+v.Message)
+						rep.Errors = append(rep.Errors, RunError{Kind: "guard", Message: fmt.Sprintf("%s: deletion guard: %s", sr.Path, v.Message)})
+					}
+				}
+				f.Close()
 			}
 		}
 		if sr.Outcome != robocmd.OutcomeSuccess && !snapshotFailed {

@@ -43,6 +43,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			runCommand(),
 			cleanupCommand(),
 			scheduleCommand(),
+			guardCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -71,4 +72,23 @@ func TestLintGeneratedExamples(t *testing.T) {
 	require.NotEmpty(t, files)
 	code, stdout, stderr := vssm(t, append([]string{"lint", "--strict"}, files...)...)
 	assert.Equal(t, exitOK, code, stdout+stderr)
+}
+
+func TestGuardCommand(t *testing.T) {
+	mk := func(total, extras int) string {
+		return writeFile(t, "list.log", "\r\n-------------------------------------------------------------------------------\r\n   ROBOCOPY     ::     Robust File Copy for Windows\r\n-------------------------------------------------------------------------------\r\n\r\n"+
+			"  Started : x\r\n   Source : S:\\a\\\r\n     Dest : E:\\b\\\r\n\r\n    Files : *.*\r\n  Options : *.* /MIR /L\r\n\r\n------------------------------------------------------------------------------\r\n\r\n"+
+			"------------------------------------------------------------------------------\r\n\r\n               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n"+
+			"    Dirs :         1         0         1         0         0         0\r\n"+
+			fmt.Sprintf("   Files : %9d         0 %9d         0         0 %9d\r\n", total, total, extras)+
+			"   Bytes :         0         0         0         0         0         0\r\n   Times :   0:00:00   0:00:00                       0:00:00   0:00:00\r\n   Ended : x\r\n")
+	}
+	code, stdout, _ := vssm(t, "guard", "--max-delete-percent", "20", mk(95, 5))
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "within the limit 20%")
+	code, stdout, _ = vssm(t, "guard", "--max-delete-percent", "20", mk(10, 90))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "refusing to mirror")
+	code, _, _ = vssm(t, "guard", filepath.Join(t.TempDir(), "missing.log"))
+	assert.Equal(t, 1, code, "no /L log: refuse")
 }

@@ -1,0 +1,35 @@
+package robocmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestDeletionGuard(t *testing.T) {
+	job := func(total, extras int64) *Job {
+		return &Job{Summary: true, Files: Counts{Total: total, Extras: extras}}
+	}
+	tests := []struct {
+		name              string
+		j                 *Job
+		percent, maxFiles int
+		ok                bool
+		msg               string
+	}{
+		{"nothing deleted", job(100, 0), 20, 0, true, "delete 0 of 100 files"},
+		{"within percent", job(90, 10), 20, 0, true, "(10.0%)"},
+		{"at the percent", job(80, 20), 20, 0, true, "(20.0%)"},
+		{"above percent", job(20, 80), 20, 0, false, "refusing to mirror"},
+		{"empty source", job(0, 500), 20, 0, false, "500 of 500 files (100.0%)"},
+		{"above file limit", job(10000, 200), 20, 100, false, "raise guard.max_delete_files"},
+		{"no summary", &Job{}, 20, 0, false, "did not finish"},
+		{"nil", nil, 20, 0, false, "did not finish"},
+	}
+	for _, tt := range tests {
+		v := DeletionGuard(tt.j, tt.percent, tt.maxFiles)
+		assert.Equal(t, tt.ok, v.OK, tt.name)
+		assert.True(t, strings.Contains(v.Message, tt.msg), "%s: %s", tt.name, v.Message)
+	}
+}
