@@ -41,6 +41,9 @@ type RenderOptions struct {
 	// GuardExe, when set, replaces guard.vssmirror_path: the runner puts
 	// its own executable there.
 	GuardExe string
+	// Set is the backup set to write into: a folder under the destination
+	// (empty for sets: single).
+	Set string
 }
 
 // FuncMap returns the functions templates may call: sprig's hermetic text
@@ -121,9 +124,14 @@ func templateSource(dir, name string) ([]byte, string, error) {
 // Render renders the scripts of a validated job: <name>.dsh, <name>.cmd and
 // <name>-cleanup.dsh. The output depends only on the job and the templates.
 func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
-	if opts.ScriptsDir != "" {
+	if opts.ScriptsDir != "" || opts.Set != "" {
 		jj := *j
-		jj.ScriptsDir = opts.ScriptsDir
+		if opts.ScriptsDir != "" {
+			jj.ScriptsDir = opts.ScriptsDir
+		}
+		if opts.Set != "" {
+			jj.Destination = winJoin(jj.Destination, opts.Set)
+		}
 		j = &jj
 	}
 	plan, err := NewPlan(j)

@@ -439,3 +439,19 @@ func TestDeletionGuard(t *testing.T) {
 	assert.Equal(t, "guarded", rep.Sources[0].Outcome)
 	assert.Equal(t, 0, s.fakeShadows())
 }
+
+// TestRotatingSets: rotate: 2 writes set-01, then set-02, each marked good.
+func TestRotatingSets(t *testing.T) {
+	s := newScenario(t, mirrorJob+"sets: {rotate: 2}\n")
+	s.write("Data/a.txt", "one")
+	code, out, _ := s.run()
+	require.Equal(t, 0, code, out)
+	s.write("Data/a.txt", "two!")
+	code, out, _ = s.run()
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, map[string]string{"a.txt": "one"}, tree(t, filepath.Join(s.dest, "backup", "set-01", "D", "Data")))
+	assert.Equal(t, map[string]string{"a.txt": "two!"}, tree(t, filepath.Join(s.dest, "backup", "set-02", "D", "Data")))
+	for _, set := range []string{"set-01", "set-02"} {
+		assert.FileExists(t, filepath.Join(s.dest, "backup", set, "vssmirror-good.json"))
+	}
+}

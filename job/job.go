@@ -1,5 +1,12 @@
 package job
 
+import (
+	"fmt"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
+
 // Version is the job file format version this package reads.
 const Version = 1
 
@@ -14,6 +21,7 @@ type Job struct {
 	Sources     []Source       `yaml:"sources"`
 	Robocopy    Robocopy       `yaml:"robocopy"`
 	Guard       Guard          `yaml:"guard"`
+	Sets        Sets           `yaml:"sets"`
 	File        string         `yaml:"-"` // the file the job was read from, for messages
 	lines       map[string]int // field path -> line, for messages
 }
@@ -69,6 +77,53 @@ type Guard struct {
 	VssmirrorPath    string `yaml:"vssmirror_path"`     // vssmirror.exe on the server, which evaluates the /L pass
 }
 
+// Set modes of the sets: field.
+const (
+	SetsSingle  = "single"  // one mirror (default)
+	SetsWeekday = "weekday" // a set per weekday: Monday ... Sunday
+	SetsRotate  = "rotate"  // N numbered sets used in turn: set-01 ... set-N
+)
+
+// Sets says how many copies of the backup are kept, each in its own folder
+// under the destination. In the job file: `sets: single`, `sets: weekday`
+// or `sets: {rotate: 7}`.
+type Sets struct {
+	Mode  string
+	Count int // for rotate
+}
+
+func (s *Sets) decodeNode(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.ScalarNode && (n.Value == SetsSingle || n.Value == SetsWeekday):
+		s.Mode = n.Value
+		return ""
+	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == SetsRotate:
+		c, err := strconv.Atoi(n.Content[1].Value)
+		if err != nil || n.Content[1].Tag != "!!int" || c < 2 || c > 366 {
+			return fmt.Sprintf("rotate takes a number of sets from 2 to 366, got %q", n.Content[1].Value)
+		}
+		s.Mode, s.Count = SetsRotate, c
+		return ""
+	}
+	return "use single, weekday, or {rotate: N} (N numbered sets used in turn)"
+}
+
+// Names returns the folder names of the sets, in the order they are used;
+// a single set has the one name "".
+func (s Sets) Names() []string {
+	switch s.Mode {
+	case SetsWeekday:
+		return []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	case SetsRotate:
+		names := make([]string, s.Count)
+		for i := range names {
+			names[i] = fmt.Sprintf("set-%02d", i+1)
+		}
+		return names
+	}
+	return []string{""}
+}
+
 // Defaults returns a job with every default of the v1 format filled in;
 // Load decodes the file over it.
 func Defaults() Job {
@@ -79,6 +134,7 @@ func Defaults() Job {
 			Metadata:   true,
 			Verbose:    true,
 		},
+		Sets: Sets{Mode: SetsSingle},
 		Guard: Guard{
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,

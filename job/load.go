@@ -117,6 +117,12 @@ func yamlProblem(err error) Problem {
 	return Problem{Line: line, Message: "YAML syntax: " + msg + hint}
 }
 
+// nodeDecoder is a field type that decodes its own YAML node; it returns
+// a message for a bad value.
+type nodeDecoder interface {
+	decodeNode(n *yaml.Node) string
+}
+
 type decoder struct {
 	lines    map[string]int
 	problems []Problem
@@ -155,6 +161,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if n.Kind == yaml.AliasNode {
 		d.add(n, path, "YAML aliases are not supported in job files; write the value out")
+		return
+	}
+	if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
+		if msg := nd.decodeNode(n); msg != "" {
+			d.add(n, path, "%s", msg)
+		}
 		return
 	}
 	switch v.Kind() {

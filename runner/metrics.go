@@ -16,6 +16,7 @@ import (
 // HistoryEntry is one line of the job's JSON-lines run history.
 type HistoryEntry struct {
 	RunID         string    `json:"run_id"`
+	Set           string    `json:"set,omitempty"`
 	Start         time.Time `json:"start"`
 	End           time.Time `json:"end"`
 	Outcome       string    `json:"outcome"`
@@ -30,7 +31,7 @@ type HistoryEntry struct {
 var outcomes = []string{OutcomeSuccess, OutcomeCopyPartial, OutcomeSnapshotFailed, OutcomePreflightFailed, OutcomeLocked, OutcomeCleanupFailed, OutcomeTimeout, OutcomeInterrupted}
 
 func historyEntry(rep *Report) HistoryEntry {
-	h := HistoryEntry{RunID: rep.RunID, Start: rep.Start, End: rep.End, Outcome: rep.Outcome, ExitCode: rep.ExitCode, ShadowsLeaked: len(rep.Cleanup.Leaked)}
+	h := HistoryEntry{RunID: rep.RunID, Set: rep.Set, Start: rep.Start, End: rep.End, Outcome: rep.Outcome, ExitCode: rep.ExitCode, ShadowsLeaked: len(rep.Cleanup.Leaked)}
 	for _, s := range rep.Sources {
 		h.BytesCopied += s.Bytes.Copied
 		h.FilesCopied += s.Files.Copied

@@ -28,6 +28,7 @@ type Report struct {
 	Schema          int            `json:"schema"`
 	Job             string         `json:"job"`
 	RunID           string         `json:"run_id"`
+	Set             string         `json:"set"` // backup set written (empty for sets: single)
 	Host            string         `json:"host"`
 	Start           time.Time      `json:"start"`
 	End             time.Time      `json:"end"`

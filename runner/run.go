@@ -181,8 +181,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 
+	history, err := ReadHistory(opts.StateDir, j.Name)
+	if err != nil {
+		rep.Notes = append(rep.Notes, "reading the run history: "+err.Error())
+	}
+	rep.Set = ChooseSet(j.Sets, history, opts.Now())
+	if rep.Set != "" {
+		fmt.Fprintf(console, "vssmirror: backup set %s (%s)\n", rep.Set, setFolder(j.Destination, rep.Set))
+	}
 	self, _ := os.Executable()
-	bundle, err := dshgen.Render(j, dshgen.RenderOptions{TemplateDir: opts.TemplateDir, ScriptsDir: rep.RunDir, GuardExe: self})
+	bundle, err := dshgen.Render(j, dshgen.RenderOptions{TemplateDir: opts.TemplateDir, ScriptsDir: rep.RunDir, GuardExe: self, Set: rep.Set})
 	if err == nil {
 		err = bundle.Write(rep.RunDir)
 	}
@@ -257,6 +265,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		if len(cr.Leaked) > 0 {
 			rep.Errors = append(rep.Errors, RunError{Kind: "cleanup", Message: fmt.Sprintf("%d shadow(s) could not be deleted: %s; run: %s", len(cr.Leaked), strings.Join(cr.Leaked, ", "), cr.Command)})
 			outcome = OutcomeCleanupFailed
+		}
+	}
+	if outcome == OutcomeSuccess {
+		// The set is good only now; a marker failure is noted, the backup stays a success.
+		rep.Outcome, rep.ExitCode = outcome, opts.ExitCode(outcome)
+		if err := writeMarker(rep, j.Destination); err != nil {
+			rep.Notes = append(rep.Notes, "set marker: "+err.Error())
 		}
 	}
 	var runErr error

@@ -117,3 +117,25 @@ func TestHelpDocumentsExitCodes(t *testing.T) {
 	assert.Contains(t, stdout, "EXIT STATUS")
 	assert.Contains(t, stdout, "2   usage error")
 }
+
+func TestGenerateSetAndSetsCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "job.yaml")
+	data, err := os.ReadFile("../../examples/fileserver/job.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfg, append(data, []byte("sets: weekday\n")...), 0o644))
+	out := filepath.Join(dir, "out")
+	code, _, stderr := vssm(t, "generate", "-c", cfg, "-o", out, "--set", "friday")
+	require.Equal(t, 0, code, stderr)
+	cmd, err := os.ReadFile(filepath.Join(out, "fileserver.cmd"))
+	require.NoError(t, err)
+	assert.Contains(t, string(cmd), `\\nas01\backups\fileserver\Friday\D\Shares`)
+	code, _, stderr = vssm(t, "generate", "-c", cfg, "-o", out, "--set", "funday")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "Monday, Tuesday")
+
+	code, stdout, stderr := vssm(t, "sets", "-c", cfg, "--state-dir", filepath.Join(dir, "state"))
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Sunday")
+	assert.Contains(t, stdout, "never")
+}

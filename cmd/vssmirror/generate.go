@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,6 +21,7 @@ func generateCommand() *cli.Command {
 			configFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output folder (created if missing), required"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
+			&cli.StringFlag{Name: "set", Usage: "backup set to render for (sets: weekday or rotate; default the first set)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := checkArgs(c, "config", "out"); err != nil {
@@ -29,7 +31,11 @@ func generateCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			b, err := dshgen.Generate(j, c.String("out"), dshgen.RenderOptions{TemplateDir: c.String("template-dir")})
+			set, err := pickSet(j.Sets.Names(), c.String("set"))
+			if err != nil {
+				return err
+			}
+			b, err := dshgen.Generate(j, c.String("out"), dshgen.RenderOptions{TemplateDir: c.String("template-dir"), Set: set})
 			if err != nil {
 				return err
 			}
@@ -39,4 +45,20 @@ func generateCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// pickSet checks --set against the job's sets; the default is the first.
+func pickSet(names []string, given string) (string, error) {
+	if given == "" {
+		return names[0], nil
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, given) {
+			return n, nil
+		}
+	}
+	if len(names) == 1 {
+		return "", usagef("--set: this job keeps a single set (sets: single)")
+	}
+	return "", usagef("--set %q: the job's sets are %s", given, strings.Join(names, ", "))
 }

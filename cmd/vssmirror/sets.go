@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/vssmirror/vssmirror/runner"
+)
+
+func setsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "sets",
+		Usage: "list the job's backup sets and the last good run of each",
+		Flags: []cli.Flag{
+			configFlag(),
+			&cli.StringFlag{Name: "state-dir", Usage: "folder of the job's run history (default %ProgramData%\\vssmirror\\state)"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := checkArgs(c, "config"); err != nil {
+				return err
+			}
+			j, err := loadJob(c)
+			if err != nil {
+				return err
+			}
+			stateDir := c.String("state-dir")
+			if stateDir == "" {
+				stateDir = runner.DefaultStateDir()
+			}
+			sets, err := runner.ListSets(j, stateDir)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				enc := json.NewEncoder(c.App.Writer)
+				enc.SetIndent("", "  ")
+				return enc.Encode(sets)
+			}
+			tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "SET\tFOLDER\tLAST GOOD RUN\tMARKER")
+			for _, s := range sets {
+				name, last := s.Set, "never"
+				if name == "" {
+					name = "(single)"
+				}
+				if s.LastGood != nil {
+					last = s.LastGood.End.Local().Format("2006-01-02 15:04") + " " + s.LastGood.RunID
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, s.Folder, last, s.Marker)
+			}
+			return tw.Flush()
+		},
+	}
+}
