@@ -8,6 +8,7 @@ require (
 	github.com/prometheus/common v0.62.0
 	github.com/stretchr/testify v1.12.1
 	github.com/urfave/cli/v2 v2.27.7
+	github.com/wneessen/go-mail v0.6.2
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/sys v0.30.0
 	golang.org/x/text v0.22.0
@@ -28,6 +29,6 @@ require (
 	github.com/shopspring/decimal v1.4.0 // indirect
 	github.com/spf13/cast v1.7.0 // indirect
 	github.com/xrash/smetrics v0.0.0-20240521201337-686a1a2994c1 // indirect
-	golang.org/x/crypto v0.26.0 // indirect
+	golang.org/x/crypto v0.33.0 // indirect
 	google.golang.org/protobuf v1.36.1 // indirect
 )

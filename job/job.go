@@ -22,6 +22,7 @@ type Job struct {
 	Robocopy    Robocopy       `yaml:"robocopy"`
 	Guard       Guard          `yaml:"guard"`
 	Sets        Sets           `yaml:"sets"`
+	Notify      Notify         `yaml:"notify"`
 	File        string         `yaml:"-"` // the file the job was read from, for messages
 	lines       map[string]int // field path -> line, for messages
 }
@@ -75,6 +76,26 @@ type Guard struct {
 	MaxDeletePercent int    `yaml:"max_delete_percent"` // of the files in the source and backup together
 	MaxDeleteFiles   int    `yaml:"max_delete_files"`   // 0 = no absolute limit
 	VssmirrorPath    string `yaml:"vssmirror_path"`     // vssmirror.exe on the server, which evaluates the /L pass
+}
+
+// Notify configures status messages.
+type Notify struct {
+	Email Email `yaml:"email"`
+}
+
+// Email is the status mail. It is sent when Host is set. The password is
+// never written in the job file: it comes from an environment variable or
+// a file.
+type Email struct {
+	Host         string   `yaml:"host"`
+	Port         int      `yaml:"port"`
+	Security     string   `yaml:"security"` // starttls (default), tls, none
+	User         string   `yaml:"user"`
+	PasswordEnv  string   `yaml:"password_env"`
+	PasswordFile string   `yaml:"password_file"`
+	From         string   `yaml:"from"`
+	To           []string `yaml:"to"`
+	When         string   `yaml:"when"` // failure (default) or always
 }
 
 // Set modes of the sets: field.
@@ -134,7 +155,8 @@ func Defaults() Job {
 			Metadata:   true,
 			Verbose:    true,
 		},
-		Sets: Sets{Mode: SetsSingle},
+		Sets:   Sets{Mode: SetsSingle},
+		Notify: Notify{Email: Email{Port: 587, Security: "starttls", When: "failure"}},
 		Guard: Guard{
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,

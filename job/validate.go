@@ -69,6 +69,7 @@ func (j *Job) validate() []Problem {
 	v.shadow()
 	v.robocopy()
 	v.guard()
+	v.email()
 	return v.problems
 }
 
@@ -426,6 +427,48 @@ func (v *validator) guard() {
 		v.add("guard.vssmirror_path", "%q must be the absolute path of vssmirror.exe on the server, e.g. 'C:\\Program Files\\vssmirror\\vssmirror.exe'", g.VssmirrorPath)
 	} else if err := robocmd.CheckPath(g.VssmirrorPath); err != nil {
 		v.add("guard.vssmirror_path", "%s", err.(*robocmd.QuoteError).Reason)
+	}
+}
+
+var addrRE = regexp.MustCompile(`^[^@\s<>"]+@[^@\s<>"]+$`)
+
+func (v *validator) email() {
+	e := &v.j.Notify.Email
+	if e.Host == "" {
+		if len(e.To) > 0 || e.From != "" {
+			v.add("notify.email.host", "missing: give the SMTP server that sends the status mail")
+		}
+		return
+	}
+	if e.Port < 1 || e.Port > 65535 {
+		v.add("notify.email.port", "%d is not a TCP port", e.Port)
+	}
+	switch e.Security {
+	case "starttls", "tls", "none":
+	default:
+		v.add("notify.email.security", "%q: use starttls (port 587), tls (port 465) or none", e.Security)
+	}
+	switch e.When {
+	case "always", "failure":
+	default:
+		v.add("notify.email.when", "%q: use failure (default) or always", e.When)
+	}
+	if !addrRE.MatchString(e.From) {
+		v.add("notify.email.from", "%q is not a mail address", e.From)
+	}
+	if len(e.To) == 0 {
+		v.add("notify.email.to", "missing: list at least one recipient")
+	}
+	for i, t := range e.To {
+		if !addrRE.MatchString(t) {
+			v.add(fmt.Sprintf("notify.email.to[%d]", i), "%q is not a mail address", t)
+		}
+	}
+	if e.PasswordEnv != "" && e.PasswordFile != "" {
+		v.add("notify.email.password_file", "give the password in password_env or password_file, not both")
+	}
+	if e.User != "" && e.PasswordEnv == "" && e.PasswordFile == "" {
+		v.add("notify.email.user", "a user needs a password: set password_env (an environment variable) or password_file; it is never written in the job file")
 	}
 }
 

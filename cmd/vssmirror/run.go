@@ -82,7 +82,15 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runn
 		if stateDir == "" {
 			stateDir = runner.DefaultStateDir()
 		}
-		// Monitoring must never change the backup's outcome: failures are reported only.
+		// Mail and monitoring must never change the backup's outcome: failures are reported only.
+		if runner.ShouldMail(j.Notify.Email, rep.Outcome) {
+			if err := runner.Mail(rep, j.Notify.Email, os.Getenv); err != nil {
+				fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", err)
+				rep.Notes = append(rep.Notes, err.Error())
+			} else {
+				rep.Notes = append(rep.Notes, "status mail sent to "+strings.Join(j.Notify.Email.To, ", "))
+			}
+		}
 		if err := runner.Record(rep, stateDir, c.String("prom")); err != nil {
 			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning: recording metrics:", err)
 		}
