@@ -1,16 +1,16 @@
 package runner
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/vssmirror/vssmirror/job"
 )
 
 // HistoryEntry is one line of the job's JSON-lines run history.
@@ -69,7 +69,7 @@ func Record(rep *Report, stateDir, promFile string) error {
 	if promFile == "" {
 		return nil
 	}
-	lastSuccess, err := lastSuccess(path)
+	lastSuccess, err := lastSuccess(stateDir, rep.Job)
 	if err != nil {
 		return err
 	}
@@ -77,24 +77,15 @@ func Record(rep *Report, stateDir, promFile string) error {
 }
 
 // lastSuccess returns the end of the last successful run in the history.
-func lastSuccess(path string) (time.Time, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	defer f.Close()
+func lastSuccess(stateDir, jobName string) (time.Time, error) {
+	history, err := ReadHistory(stateDir, jobName)
 	var last time.Time
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var h HistoryEntry
-		if json.Unmarshal(sc.Bytes(), &h) == nil && h.Outcome == OutcomeSuccess && h.End.After(last) {
+	for _, h := range history {
+		if h.Outcome == OutcomeSuccess && h.End.After(last) {
 			last = h.End
 		}
 	}
-	return last, sc.Err()
+	return last, err
 }
 
 // PromText renders the metrics of one run in the Prometheus text format.
@@ -127,4 +118,40 @@ func PromText(h HistoryEntry, jobName string, lastSuccess time.Time) string {
 		fmt.Fprintf(&b, "vssmirror_last_run_outcome{%s,outcome=%q} %d\n", label, o, v)
 	}
 	return b.String()
+}
+
+// AfterRunOptions say what to do once a run has ended.
+type AfterRunOptions struct {
+	StateDir string // run history; "" = DefaultStateDir()
+	PromFile string // Prometheus text file; "" = none
+	Getenv   func(string) string
+}
+
+// AfterRun sends the status mail when due, appends the run to the history,
+// writes the metrics file and the Windows event. None of it can change the
+// backup's outcome: failures come back as warnings (and mail failures are
+// also noted in the report).
+func AfterRun(rep *Report, j *job.Job, o AfterRunOptions) []error {
+	if o.StateDir == "" {
+		o.StateDir = DefaultStateDir()
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	var warnings []error
+	if ShouldMail(j.Notify.Email, rep.Outcome) {
+		if err := Mail(rep, j.Notify.Email, o.Getenv); err != nil {
+			warnings = append(warnings, err)
+			rep.Notes = append(rep.Notes, err.Error())
+		} else {
+			rep.Notes = append(rep.Notes, "status mail sent to "+strings.Join(j.Notify.Email.To, ", "))
+		}
+	}
+	if err := Record(rep, o.StateDir, o.PromFile); err != nil {
+		warnings = append(warnings, fmt.Errorf("recording metrics: %w", err))
+	}
+	if err := LogEvent(rep); err != nil {
+		warnings = append(warnings, fmt.Errorf("writing the event log: %w", err))
+	}
+	return warnings
 }

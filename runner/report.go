@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -97,6 +98,15 @@ type CleanupResult struct {
 	Deleted   []string `json:"deleted"`
 	Leaked    []string `json:"leaked"`
 	Command   string   `json:"command,omitempty"` // what to run by hand when shadows leaked
+}
+
+// WriteReport writes the JSON report to path atomically.
+func WriteReport(path string, rep *Report) error {
+	data, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileSync(path, append(data, '\n'))
 }
 
 // WriteSummary writes the short human summary printed at the end of a run.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/vssmirror/vssmirror/runner"
@@ -35,9 +33,7 @@ func reportCommand() *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				enc := json.NewEncoder(c.App.Writer)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+				return printJSON(c.App.Writer, rep)
 			}
 			return rep.WriteHuman(c.App.Writer)
 		},

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -78,42 +78,24 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runn
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
 		Timeout: c.Duration("timeout"), Console: console, ExitCode: runExitCode, SkipChecks: c.StringSlice("skip-check")})
 	if c.Command.Name == "run" {
-		stateDir := c.String("state-dir")
-		if stateDir == "" {
-			stateDir = runner.DefaultStateDir()
-		}
-		// Mail and monitoring must never change the backup's outcome: failures are reported only.
-		if runner.ShouldMail(j.Notify.Email, rep.Outcome) {
-			if err := runner.Mail(rep, j.Notify.Email, os.Getenv); err != nil {
-				fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", err)
-				rep.Notes = append(rep.Notes, err.Error())
-			} else {
-				rep.Notes = append(rep.Notes, "status mail sent to "+strings.Join(j.Notify.Email.To, ", "))
-			}
-		}
-		if err := runner.Record(rep, stateDir, c.String("prom")); err != nil {
-			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning: recording metrics:", err)
-		}
-		if err := runner.LogEvent(rep); err != nil {
-			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning: writing the event log:", err)
+		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom")}) {
+			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)
 		}
 	}
+	var outErr error
 	if p := c.String("report"); p != "" {
-		data, _ := json.MarshalIndent(rep, "", "  ")
-		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
-			return err
-		}
+		outErr = runner.WriteReport(p, rep)
 	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
+		outErr = errors.Join(outErr, printJSON(c.App.Writer, rep))
 	}
 	rep.WriteSummary(c.App.ErrWriter)
 	if runErr != nil {
+		// The run's own exit class wins; a report that could not be written is still said.
+		if outErr != nil {
+			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", outErr)
+		}
 		return runErr
 	}
-	return nil
+	return outErr
 }
