@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,7 +134,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 
 	letters := job.ExposeLetters(j)
 	for _, sk := range opts.SkipChecks {
-		if !contains(SkippableChecks, sk) {
+		if !slices.Contains(SkippableChecks, sk) {
 			err := fmt.Errorf("--skip-check %q: not a check that can be skipped (%s)", sk, strings.Join(SkippableChecks, ", "))
 			rep.Errors = append(rep.Errors, RunError{Kind: "preflight", Message: err.Error()})
 			return finish(OutcomePreflightFailed, err)
@@ -279,15 +280,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		runErr = errors.New(rep.Errors[0].Message)
 	}
 	return finish(outcome, runErr)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // inProgress reports whether the run failed only because another snapshot

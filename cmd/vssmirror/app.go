@@ -51,7 +51,6 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			writersCommand(),
 			templatesCommand(),
 		},
-		HideHelpCommand: false,
 	}
 	cli.AppHelpTemplate = appHelpTemplate
 	for _, c := range app.Commands {
