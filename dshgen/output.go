@@ -276,14 +276,3 @@ func harmlessCOM(expr string) bool {
 	}
 	return false
 }
-
-// Exposed returns the letters (or paths) the run exposed shadows as.
-func (o *Output) Exposed() []string {
-	var out []string
-	for _, s := range o.Shadows {
-		if s.ExposedAs != "" {
-			out = append(out, s.ExposedAs)
-		}
-	}
-	return out
-}

@@ -34,7 +34,7 @@ func TestOutputFixtures(t *testing.T) {
 	}, o.Shadows[0])
 	assert.Equal(t, "{ac57b85b-4e05-4775-a263-e865e94888db}", o.SetID)
 	assert.Empty(t, o.Failures)
-	assert.Equal(t, []string{"Z:"}, o.Exposed())
+	assert.Equal(t, "Z:", o.Shadows[0].ExposedAs)
 
 	o = parseFixture(t, "begin_backup_no_end_backup_note_exiting.log")
 	assert.True(t, o.EndBackupMissing)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf16"
 )
@@ -209,7 +210,7 @@ func (s *Script) addLine(n int, raw string) {
 	subs, known := verbs[st.Verb]
 	st.Known = known
 	if known && subs != nil {
-		if len(words) > 0 && contains(subs, strings.ToLower(words[0])) {
+		if len(words) > 0 && slices.Contains(subs, strings.ToLower(words[0])) {
 			st.Sub = strings.ToLower(words[0])
 			words = words[1:]
 		} else {
@@ -250,15 +251,6 @@ func tokenize(line string) []string {
 		words = append(words, cur.String())
 	}
 	return words
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // String returns the statement's command as written in diskshadow's

@@ -67,9 +67,9 @@ func NewPlan(j *job.Job) (*Plan, error) {
 	p := &Plan{
 		Job:         j.Name,
 		ScriptsDir:  j.ScriptsDir,
-		DshPath:     winJoin(j.ScriptsDir, j.Name+".dsh"),
-		CmdPath:     winJoin(j.ScriptsDir, j.Name+".cmd"),
-		CleanupPath: winJoin(j.ScriptsDir, j.Name+"-cleanup.dsh"),
+		DshPath:     WinJoin(j.ScriptsDir, j.Name+".dsh"),
+		CmdPath:     WinJoin(j.ScriptsDir, j.Name+".cmd"),
+		CleanupPath: WinJoin(j.ScriptsDir, j.Name+"-cleanup.dsh"),
 		Context:     "persistent",
 		Verbose:     j.Shadow.Verbose,
 		Full:        j.Shadow.BackupType == job.BackupFull,
@@ -82,7 +82,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 		p.Guard = &GuardPlan{Exe: j.Guard.VssmirrorPath, MaxPercent: j.Guard.MaxDeletePercent, MaxFiles: j.Guard.MaxDeleteFiles}
 	}
 	if j.Shadow.Metadata {
-		p.Metadata = winJoin(j.ScriptsDir, j.Name+".cab")
+		p.Metadata = WinJoin(j.ScriptsDir, j.Name+".cab")
 	}
 	for _, w := range j.Shadow.VerifyWriters {
 		p.Verify = append(p.Verify, writerRef(w))
@@ -127,7 +127,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 			dirSwitch = "/a:-s"
 			o.ExcludeDirs = append([]string{"System Volume Information", "$RECYCLE.BIN"}, o.ExcludeDirs...)
 		}
-		dest := winJoin(j.Destination, s.Target)
+		dest := WinJoin(j.Destination, s.Target)
 		p.Sources = append(p.Sources, CopySource{
 			Index:     i + 1,
 			Path:      s.Path,
@@ -164,10 +164,10 @@ func writerRef(id string) WriterRef {
 	return WriterRef{ID: w.ID, Label: fmt.Sprintf("%s (%s)", w.Name, w.DisplayName)}
 }
 
-// winJoin joins a Windows directory and a relative path with one
+// WinJoin joins a Windows directory and a relative path with one
 // backslash. A POSIX directory (only when the runner drives a diskshadow
 // test double off Windows) is joined with '/'.
-func winJoin(dir, rel string) string {
+func WinJoin(dir, rel string) string {
 	if strings.HasPrefix(dir, "/") {
 		return strings.TrimSuffix(dir, "/") + "/" + rel
 	}

@@ -130,7 +130,7 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 			jj.ScriptsDir = opts.ScriptsDir
 		}
 		if opts.Set != "" {
-			jj.Destination = winJoin(jj.Destination, opts.Set)
+			jj.Destination = WinJoin(jj.Destination, opts.Set)
 		}
 		j = &jj
 	}

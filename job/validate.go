@@ -472,6 +472,9 @@ func (v *validator) email() {
 	}
 }
 
+// IsDrivePath reports whether p is an absolute path on a drive letter (D:\...).
+func IsDrivePath(p string) bool { return drivePathRE.MatchString(p) }
+
 // Volumes returns the drive letters (upper case, no colon) of the volumes the
 // job's sources live on, in the order they first appear.
 func Volumes(j *Job) []string {

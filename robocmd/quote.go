@@ -51,16 +51,6 @@ func Quote(s string) (string, error) {
 	return `"` + escaped + `"`, nil
 }
 
-// MustQuote is Quote for values already known to be quotable (constants in
-// templates and tests); it panics on a value Quote refuses.
-func MustQuote(s string) string {
-	q, err := Quote(s)
-	if err != nil {
-		panic(err)
-	}
-	return q
-}
-
 // CheckPath reports whether s can be quoted by Quote, without quoting it:
 // the check job validation runs on every path so that a bad path is reported
 // with its field name instead of failing later in a template.

@@ -83,7 +83,7 @@ type SourceResult struct {
 	Path        string             `json:"path"`
 	Dest        string             `json:"dest"`
 	Log         string             `json:"log"`
-	Outcome     string             `json:"outcome"` // success, partial, fatal, not_run
+	Outcome     string             `json:"outcome"` // success, partial, fatal, not_run, guarded (the deletion guard refused it)
 	Files       robocmd.Counts     `json:"files"`
 	Bytes       robocmd.Counts     `json:"bytes"`
 	Deleted     robocmd.Deletions  `json:"deleted"`

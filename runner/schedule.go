@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/vssmirror/vssmirror/job"
 )
 
 // ScheduleOptions describe a scheduled task for a job.
@@ -95,7 +97,7 @@ func Schedule(o ScheduleOptions, xmlPath string) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("--at %q: give a time as HH:MM (24-hour), e.g. 23:30", o.At)
 	}
 	for _, p := range []struct{ name, v string }{{"vssmirror.exe path", o.Exe}, {"job file", o.ConfigPath}} {
-		if !drivePath(p.v) {
+		if !job.IsDrivePath(p.v) {
 			return nil, "", fmt.Errorf("the %s %q must be an absolute Windows path (run schedule on the server, or give it explicitly)", p.name, p.v)
 		}
 		if strings.Contains(p.v, `"`) {
@@ -163,10 +165,6 @@ func Schedule(o ScheduleOptions, xmlPath string) ([]byte, string, error) {
 		cmd += " /RP *"
 	}
 	return buf.Bytes(), cmd, nil
-}
-
-func drivePath(p string) bool {
-	return len(p) >= 3 && (p[0]|0x20) >= 'a' && (p[0]|0x20) <= 'z' && p[1] == ':' && p[2] == '\\'
 }
 
 // WriteSchedule writes the task XML to path through a temporary file.

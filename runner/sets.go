@@ -8,9 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/job"
 )
 
@@ -105,13 +105,10 @@ func ListSets(j *job.Job, stateDir string) ([]SetStatus, error) {
 
 // setFolder is the destination folder of a set.
 func setFolder(dest, set string) string {
-	switch {
-	case set == "":
+	if set == "" {
 		return dest
-	case strings.HasPrefix(dest, "/"): // a POSIX destination (tests off Windows)
-		return dest + "/" + set
 	}
-	return dest + `\` + set
+	return dshgen.WinJoin(dest, set)
 }
 
 // writeMarker records a good run in its set's folder.

@@ -80,8 +80,12 @@ func checkArgs(c *cli.Context, required ...string) error {
 	return nil
 }
 
-// loadJob loads the job named by --config.
-func loadJob(c *cli.Context) (*job.Job, error) {
+// loadJob checks the command line (no arguments; --config and the other
+// required flags given) and loads the job named by --config.
+func loadJob(c *cli.Context, required ...string) (*job.Job, error) {
+	if err := checkArgs(c, append([]string{"config"}, required...)...); err != nil {
+		return nil, err
+	}
 	j, err := job.Load(c.String("config"))
 	var je *job.Error
 	if errors.As(err, &je) {

@@ -24,10 +24,7 @@ func generateCommand() *cli.Command {
 			&cli.StringFlag{Name: "set", Usage: "backup set to render for (sets: weekday or rotate; default the first set)"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := checkArgs(c, "config", "out"); err != nil {
-				return err
-			}
-			j, err := loadJob(c)
+			j, err := loadJob(c, "out")
 			if err != nil {
 				return err
 			}

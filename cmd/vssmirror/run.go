@@ -61,9 +61,6 @@ func cleanupCommand() *cli.Command {
 
 // doRun reads the flags into runner.Options, runs fn and writes the report.
 func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runner.Report, error)) error {
-	if err := checkArgs(c, "config"); err != nil {
-		return err
-	}
 	j, err := loadJob(c)
 	if err != nil {
 		return err

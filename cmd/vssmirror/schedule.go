@@ -25,10 +25,7 @@ func scheduleCommand() *cli.Command {
 			&cli.StringFlag{Name: "job-path", Usage: "absolute path of the job file on the server (default --config made absolute)"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := checkArgs(c, "config", "at"); err != nil {
-				return err
-			}
-			j, err := loadJob(c)
+			j, err := loadJob(c, "at")
 			if err != nil {
 				return err
 			}

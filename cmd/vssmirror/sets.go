@@ -19,9 +19,6 @@ func setsCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := checkArgs(c, "config"); err != nil {
-				return err
-			}
 			j, err := loadJob(c)
 			if err != nil {
 				return err

@@ -12,9 +12,6 @@ func validateCommand() *cli.Command {
 		Usage: "check a job file and show what it would snapshot, expose and copy",
 		Flags: []cli.Flag{configFlag()},
 		Action: func(c *cli.Context) error {
-			if err := checkArgs(c, "config"); err != nil {
-				return err
-			}
 			j, err := loadJob(c)
 			if err != nil {
 				return err
