@@ -12,6 +12,9 @@ import (
 
 	"github.com/Masterminds/sprig/v3"
 
+	"github.com/vssmirror/vssmirror/dshgen/script"
+	"github.com/vssmirror/vssmirror/internal/atomicfile"
+	"github.com/vssmirror/vssmirror/internal/vssid"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/templates"
@@ -77,6 +80,9 @@ func LoadTemplates(dir string) (map[string]*template.Template, error) {
 			return nil, fmt.Errorf("template directory: %w", err)
 		}
 		for _, e := range entries {
+			if e.Name() == templates.ReadmeName {
+				continue
+			}
 			if !isTemplateName(e.Name()) {
 				return nil, fmt.Errorf("template directory %s: %s is not a vssmirror template; the names are %s", dir, e.Name(), strings.Join(templates.Names, ", "))
 			}
@@ -172,6 +178,44 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 	return b, nil
 }
 
+// CleanupData is the data of the cleanup-ids template.
+type CleanupData struct {
+	Job string
+	IDs []string // braced GUIDs, each checked by vssid.Valid
+}
+
+// RenderCleanup renders the script that deletes the given shadows by ID
+// (templates.CleanupIDs) and lints it like every script. Every ID must be a
+// braced GUID: anything else (a line break and a command planted in a
+// state file) is refused before it reaches the script.
+func RenderCleanup(jobName string, ids []string, templateDir string) (File, error) {
+	if len(ids) == 0 {
+		return File{}, errors.New("rendering the cleanup script: no shadow IDs")
+	}
+	for _, id := range ids {
+		if !vssid.Valid(id) {
+			return File{}, fmt.Errorf("rendering the cleanup script: %q is not a shadow copy ID ({GUID}); refusing to put it into a script", id)
+		}
+	}
+	tmpls, err := LoadTemplates(templateDir)
+	if err != nil {
+		return File{}, err
+	}
+	var buf bytes.Buffer
+	if err := tmpls[templates.CleanupIDs].Execute(&buf, CleanupData{Job: jobName, IDs: ids}); err != nil {
+		return File{}, fmt.Errorf("rendering the cleanup script: %w", err)
+	}
+	name := jobName + "-cleanup-ids.dsh"
+	data := CRLF(buf.Bytes())
+	if !isASCII(string(data)) {
+		return File{}, fmt.Errorf("rendering %s: the script holds non-ASCII text", name)
+	}
+	if err := selfCheck(name, data); err != nil {
+		return File{}, err
+	}
+	return File{Name: name, Template: templates.CleanupIDs, Data: data}, nil
+}
+
 // CRLF returns data with every line ending (LF, CRLF or a lone CR) written
 // as CRLF, and a final CRLF if the data does not end in one.
 func CRLF(data []byte) []byte {
@@ -183,46 +227,17 @@ func CRLF(data []byte) []byte {
 	return []byte(strings.ReplaceAll(s, "\n", "\r\n"))
 }
 
-// Write writes the bundle's files into dir, creating it if needed. Each
-// file is first written in full to a temporary file in dir; only when all
-// are written are they renamed into place, so a failure leaves any earlier
-// scripts untouched and no half-written file behind.
+// Write writes the bundle's files into dir, creating it if needed, all or
+// nothing (atomicfile.WriteAll): every file is written in full first, a
+// target that is a folder stops it before anything is replaced, and a
+// failed rename puts back the files already replaced. Only a crash during
+// the renames can leave a mix of old and new scripts, each whole.
 func (b *Bundle) Write(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating output folder: %w", err)
-	}
-	var temps []string
-	cleanup := func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
-	}
-	for _, f := range b.Files {
-		tmp, err := os.CreateTemp(dir, "."+f.Name+".tmp*")
-		if err != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %w", f.Name, err)
-		}
-		temps = append(temps, tmp.Name())
-		_, werr := tmp.Write(f.Data)
-		serr := tmp.Sync()
-		cerr := tmp.Close()
-		if err := errors.Join(werr, serr, cerr); err != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %w", filepath.Join(dir, f.Name), err)
-		}
-		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %w", f.Name, err)
-		}
-	}
+	files := make([]atomicfile.File, len(b.Files))
 	for i, f := range b.Files {
-		if err := os.Rename(temps[i], filepath.Join(dir, f.Name)); err != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %w", filepath.Join(dir, f.Name), err)
-		}
+		files[i] = atomicfile.File{Name: f.Name, Data: f.Data}
 	}
-	return nil
+	return atomicfile.WriteAll(dir, files, 0o644)
 }
 
 // DumpTemplates writes the embedded default templates into dir for editing;
@@ -232,7 +247,7 @@ func DumpTemplates(dir string) ([]string, error) {
 		return nil, err
 	}
 	var written []string
-	for _, name := range templates.Names {
+	for _, name := range append(append([]string{}, templates.Names...), templates.ReadmeName) {
 		data, err := templates.FS.ReadFile(name)
 		if err != nil {
 			return written, err
@@ -265,4 +280,25 @@ func Generate(j *job.Job, dir string, opts RenderOptions) (*Bundle, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// ErrScriptFailsLint is wrapped by Render when a rendered diskshadow script
+// does not lint clean.
+var ErrScriptFailsLint = errors.New("rendered diskshadow script fails lint")
+
+// selfCheck lints a rendered .dsh; any finding makes rendering fail.
+func selfCheck(name string, data []byte) error {
+	s, err := script.Parse(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrScriptFailsLint, name, err)
+	}
+	findings := script.Lint(name, s)
+	if len(findings) == 0 {
+		return nil
+	}
+	lines := make([]string, len(findings))
+	for i, f := range findings {
+		lines[i] = "  " + f.String()
+	}
+	return fmt.Errorf("%w (a bug in vssmirror or in an overriding template; nothing was written):\n%s", ErrScriptFailsLint, strings.Join(lines, "\n"))
 }

@@ -3,6 +3,7 @@ package dshgen
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vssmirror/vssmirror/dshgen/script"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/templates"
 )
@@ -190,6 +192,19 @@ func TestGenerateWritesAtomically(t *testing.T) {
 	}
 }
 
+// A target that is a folder stops generate before any script is replaced.
+func TestGenerateWithAFolderInTheWayReplacesNothing(t *testing.T) {
+	j := loadExample(t, "fileserver")
+	out := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(out, "fileserver.dsh"), []byte("old"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(out, "fileserver.cmd"), 0o755))
+	_, err := Generate(j, out, RenderOptions{})
+	require.ErrorContains(t, err, "not a regular file")
+	got, _ := os.ReadFile(filepath.Join(out, "fileserver.dsh"))
+	assert.Equal(t, "old", string(got), "the earlier script is untouched")
+	assert.NoFileExists(t, filepath.Join(out, "fileserver-cleanup.dsh"))
+}
+
 func TestCRLF(t *testing.T) {
 	assert.Equal(t, "a\r\nb\r\nc\r\n", string(CRLF([]byte("a\nb\r\nc"))))
 	assert.Equal(t, "a\r\n\r\nb\r\n", string(CRLF([]byte("a\r\rb\n"))))
@@ -200,7 +215,7 @@ func TestDumpTemplates(t *testing.T) {
 	dir := t.TempDir()
 	written, err := DumpTemplates(dir)
 	require.NoError(t, err)
-	assert.Len(t, written, len(templates.Names))
+	assert.Len(t, written, len(templates.Names)+1, "the templates and their README")
 	// The dumped templates render exactly like the embedded ones.
 	j := loadExample(t, "multivolume")
 	a, err := Render(j, RenderOptions{})
@@ -210,4 +225,64 @@ func TestDumpTemplates(t *testing.T) {
 	assert.Equal(t, a.Files, b.Files)
 	_, err = DumpTemplates(dir)
 	assert.ErrorContains(t, err, "already exists")
+}
+
+func TestExamplesLintClean(t *testing.T) {
+	for _, jobFile := range exampleJobs(t) {
+		for _, name := range []string{"*.dsh"} {
+			files, _ := filepath.Glob(filepath.Join(filepath.Dir(jobFile), name))
+			require.NotEmpty(t, files)
+			for _, f := range files {
+				r, err := script.LintFile(f)
+				require.NoError(t, err)
+				assert.Empty(t, r.Findings, f)
+			}
+		}
+	}
+}
+
+// FuzzGenerateLintsClean renders random valid jobs; every .dsh must lint
+// clean (Render itself refuses otherwise, so any error here is a bug).
+func FuzzGenerateLintsClean(f *testing.F) {
+	f.Add(uint8(3), "Shares", true, false, true, uint8(0), "S")
+	f.Add(uint8(1), "R&D 100%", false, false, false, uint8(2), "")
+	f.Add(uint8(7), "Données", true, true, true, uint8(5), "TUV")
+	f.Fuzz(func(t *testing.T, nsrc uint8, folder string, writers, full, metadata bool, nwriters uint8, letters string) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "version: 1\nname: fz\nscripts_dir: 'C:\\vss'\ndestination: '\\\\nas\\b'\nshadow:\n  writers: %v\n  metadata: %v\n", writers, metadata)
+		if full {
+			b.WriteString("  backup_type: full\n")
+		}
+		if writers && nwriters > 0 {
+			names := job.WriterNames()
+			fmt.Fprintf(&b, "  verify_writers: [%s]\n", names[int(nwriters)%len(names)])
+		}
+		nsrc = nsrc%6 + 1
+		if letters != "" {
+			var ls []string
+			for _, r := range letters {
+				ls = append(ls, fmt.Sprintf("'%c'", r))
+			}
+			fmt.Fprintf(&b, "  expose_letters: [%s]\n", strings.Join(ls, ", "))
+		}
+		b.WriteString("sources:\n")
+		for i := 0; i < int(nsrc); i++ {
+			fmt.Fprintf(&b, "  - path: '%c:\\%s'\n    target: 't%d'\n", 'D'+i%4, strings.ReplaceAll(folder, "'", "''"), i)
+		}
+		j, err := job.Parse("fz.yaml", []byte(b.String()))
+		if err != nil {
+			return // not a valid job
+		}
+		bundle, err := Render(j, RenderOptions{})
+		if err != nil {
+			t.Fatalf("valid job failed to render: %v\n%s", err, b.String())
+		}
+		for _, file := range bundle.Files {
+			if strings.HasSuffix(file.Name, ".dsh") {
+				fs, err := script.LintReader(file.Name, bytes.NewReader(file.Data))
+				require.NoError(t, err)
+				require.Empty(t, fs, "%s\n%s", b.String(), file.Data)
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package job
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -23,6 +24,7 @@ type Job struct {
 	Guard       Guard          `yaml:"guard"`
 	Sets        Sets           `yaml:"sets"`
 	Notify      Notify         `yaml:"notify"`
+	Timeout     Duration       `yaml:"timeout"`
 	File        string         `yaml:"-"` // the file the job was read from, for messages
 	lines       map[string]int // field path -> line, for messages
 }
@@ -145,6 +147,42 @@ func (s Sets) Names() []string {
 	return []string{""}
 }
 
+// DefaultTimeout is the default of the job's timeout: the longest a run
+// may take before it is stopped and its shadows deleted.
+const DefaultTimeout = 12 * time.Hour
+
+// CleanupTimeout bounds the diskshadow that deletes a run's shadows after
+// the run ended (also after its timeout or an interrupt, so it is not part
+// of the timeout). A scheduled task's time limit is Timeout + CleanupTimeout
+// + CleanupMargin, so Task Scheduler never stops a run that is cleaning up.
+const (
+	CleanupTimeout = 10 * time.Minute
+	CleanupMargin  = 5 * time.Minute
+)
+
+// Duration is a length of time written like "12h" or "90m" in the job file.
+type Duration time.Duration
+
+func (d *Duration) decodeNode(n *yaml.Node) string {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		return fmt.Sprintf("%q is not a duration; write it like 12h, 90m or 6h30m", n.Value)
+	}
+	if v < time.Minute || v > 7*24*time.Hour {
+		return fmt.Sprintf("%s is out of range: from 1m to 168h", v)
+	}
+	*d = Duration(v)
+	return ""
+}
+
+// Std returns d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// TaskTimeLimit is the execution time limit of the job's scheduled task.
+func (j *Job) TaskTimeLimit() time.Duration {
+	return j.Timeout.Std() + CleanupTimeout + CleanupMargin
+}
+
 // Defaults returns a job with every default of the v1 format filled in;
 // Load decodes the file over it.
 func Defaults() Job {
@@ -155,8 +193,9 @@ func Defaults() Job {
 			Metadata:   true,
 			Verbose:    true,
 		},
-		Sets:   Sets{Mode: SetsSingle},
-		Notify: Notify{Email: Email{Port: 587, Security: "starttls", When: "failure"}},
+		Sets:    Sets{Mode: SetsSingle},
+		Timeout: Duration(DefaultTimeout),
+		Notify:  Notify{Email: Email{Port: 587, Security: "starttls", When: "failure"}},
 		Guard: Guard{
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vssmirror/vssmirror/internal/suggest"
 )
 
 // Problem is one thing wrong with a job file.
@@ -199,7 +201,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			f, ok := fields[key]
 			if !ok {
 				msg := "unknown field"
-				if s := nearest(key, names); s != "" {
+				if s := suggest.Nearest(key, names); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				} else {
 					msg += fmt.Sprintf("; known fields here: %s", strings.Join(names, ", "))
@@ -258,43 +260,4 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		panic(fmt.Sprintf("job: field %s has unsupported kind %s", path, v.Kind()))
 	}
-}
-
-// nearest returns the candidate closest to s by edit distance, if close.
-func nearest(s string, candidates []string) string {
-	best, bestD := "", len(s)/2+2
-	for _, c := range candidates {
-		if dist := EditDistance(strings.ToLower(s), strings.ToLower(c)); dist < bestD {
-			best, bestD = c, dist
-		}
-	}
-	return best
-}
-
-// EditDistance returns the optimal-string-alignment distance between a and
-// b: insertions, deletions, substitutions and transpositions of two
-// adjacent characters each cost 1 ("exti" is 1 from "exit").
-func EditDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }

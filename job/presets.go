@@ -4,10 +4,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/vssmirror/vssmirror/internal/atomicfile"
 )
 
 //go:embed presets/*.yaml
@@ -41,21 +42,11 @@ func WritePreset(name, path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s already exists; choose another --out or remove it first", path)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, werr := tmp.Write(data)
-	if err := errors.Join(werr, tmp.Sync(), tmp.Close()); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	// Link fails if path appeared meanwhile: never clobber a job file.
-	if err := os.Link(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err := atomicfile.CreateNew(path, data, 0o644); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s already exists; choose another --out or remove it first", path)
+		}
+		return err
 	}
 	return nil
 }

@@ -1,15 +1,16 @@
 package job
 
 import (
+	"runtime"
+
 	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/vssmirror/vssmirror/internal/suggest"
 	"github.com/vssmirror/vssmirror/robocmd"
 )
 
-// MaxVolumes is diskshadow's limit of volumes in one shadow copy set.
-const MaxVolumes = 64
 
 var (
 	nameRE       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -136,14 +137,38 @@ func (v *validator) scriptsDir(p string) string {
 	if !ok {
 		return p
 	}
-	if !drivePathRE.MatchString(p) {
-		v.add(f, "%q must be an absolute path on a local drive, such as 'C:\\ProgramData\\vssmirror\\%s' (diskshadow runs the copy script from it)", p, v.j.Name)
-		return p
-	}
-	if !dshSafeRE.MatchString(p) {
-		v.add(f, "%q goes into the diskshadow script, whose quoting is undocumented: use only ASCII letters, digits, '.', '_', '-' and '\\' (no spaces, no '%%')", p)
+	if err := checkWindowsScriptsDir(p); err != nil {
+		v.add(f, "%v", err)
 	}
 	return p
+}
+
+// posixSafeRE is a scripts folder off Windows: only where the runner drives
+// a diskshadow test double.
+var posixSafeRE = regexp.MustCompile(`^/[A-Za-z0-9._/-]*$`)
+
+// CheckScriptsDir checks a scripts folder, from the job file (scripts_dir)
+// or the command line (run --scripts-dir): an absolute path on a local
+// drive that can go into a diskshadow script as it is. Off Windows an
+// absolute POSIX path of the same characters passes too (for test doubles).
+func CheckScriptsDir(p string) error {
+	if runtime.GOOS != "windows" && strings.HasPrefix(p, "/") {
+		if !posixSafeRE.MatchString(p) {
+			return fmt.Errorf("%q goes into the diskshadow script: use only ASCII letters, digits, '.', '_', '-' and '/'", p)
+		}
+		return nil
+	}
+	return checkWindowsScriptsDir(p)
+}
+
+func checkWindowsScriptsDir(p string) error {
+	if !drivePathRE.MatchString(p) {
+		return fmt.Errorf("%q must be an absolute path on a local drive, such as 'C:\\ProgramData\\vssmirror\\<job>' (diskshadow runs the copy script from it)", p)
+	}
+	if !dshSafeRE.MatchString(p) {
+		return fmt.Errorf("%q goes into the diskshadow script, whose quoting is undocumented: use only ASCII letters, digits, '.', '_', '-' and '\\' (no spaces, no '%%')", p)
+	}
+	return nil
 }
 
 func (v *validator) destination(p string) string {
@@ -161,17 +186,6 @@ func (v *validator) destination(p string) string {
 		v.add(f, "%q must be a local drive path (E:\\Backups\\job) or a UNC share (\\\\nas01\\backups\\job)", p)
 	}
 	return p
-}
-
-// isRoot reports whether p is a drive root (D:\) or a share root (\\srv\share).
-func isRoot(p string) bool {
-	if len(p) <= 3 && drivePathRE.MatchString(p) {
-		return true
-	}
-	if strings.HasPrefix(p, `\\`) {
-		return strings.Count(strings.TrimRight(p[2:], `\`), `\`) <= 1
-	}
-	return false
 }
 
 // inside reports whether path a is b or lies below b (case-insensitive, as
@@ -228,9 +242,6 @@ func (v *validator) sources() {
 		}
 		v.names(f+".exclude_dirs", s.ExcludeDirs)
 		v.names(f+".exclude_files", s.ExcludeFiles)
-	}
-	if len(volumes) > MaxVolumes {
-		v.add("sources", "the sources use %d volumes; one diskshadow shadow set holds at most %d: split the job", len(volumes), MaxVolumes)
 	}
 	// Targets must not overlap: /MIR of one would delete the other's files.
 	for a := range j.Sources {
@@ -360,7 +371,7 @@ func (v *validator) writers(f string, list []string, seen, other map[string]int)
 		wr, ok := LookupWriter(w)
 		if !ok {
 			msg := fmt.Sprintf("%q is not a writer vssmirror knows; use a catalog name (%s) or the writer's ID as {GUID} from `diskshadow list writers`", w, strings.Join(WriterNames(), ", "))
-			if s := nearest(w, WriterNames()); s != "" {
+			if s := suggest.Nearest(w, WriterNames()); s != "" {
 				msg = fmt.Sprintf("%q is not a known writer; did you mean %q? (`vssmirror writers` lists the catalog; any {GUID} works too)", w, s)
 			}
 			v.add(ff, "%s", msg)

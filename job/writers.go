@@ -1,8 +1,9 @@
 package job
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/vssmirror/vssmirror/internal/vssid"
 )
 
 // Writer is a VSS writer a job can name by a short catalog name.
@@ -14,7 +15,7 @@ type Writer struct {
 }
 
 const (
-	srcSeedExchange = "seed Exchange 2007 diskshadow script (shared/seeds/002), listed in shared/docs/WINDOWS.md"
+	srcSeedExchange = "the Exchange 2007 diskshadow script of the project's seed documents (writer verify/exclude lines with their names)"
 	srcInBox        = "Microsoft Learn, In-Box VSS Writers (learn.microsoft.com/windows/win32/vss/in-box-vss-writers), writer class ID as `vssadmin list writers` prints it"
 	srcSQL          = "SQL Server VSS Writer (SqlServerWriter), writer class ID as `vssadmin list writers` prints it on SQL Server hosts; Microsoft Learn, SQL Server VSS writer backup guide"
 	srcHyperV       = "Microsoft Hyper-V VSS Writer, writer class ID as `vssadmin list writers` prints it on Hyper-V hosts; Microsoft Learn, In-Box VSS Writers (Hyper-V writer)"
@@ -45,14 +46,9 @@ func Writers() []Writer {
 	return append([]Writer(nil), catalog...)
 }
 
-var guidRE = regexp.MustCompile(`^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$`)
-
-// IsGUID reports whether s is a GUID, with or without braces.
+// IsGUID reports whether s is a GUID, with both braces or none.
 func IsGUID(s string) bool {
-	if !guidRE.MatchString(s) {
-		return false
-	}
-	return strings.HasPrefix(s, "{") == strings.HasSuffix(s, "}")
+	return vssid.ValidLoose(s) && strings.HasPrefix(s, "{") == strings.HasSuffix(s, "}")
 }
 
 // LookupWriter resolves a catalog name (case-insensitive) or a GUID to a

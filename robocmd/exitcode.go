@@ -1,6 +1,9 @@
 package robocmd
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Class is what a robocopy exit code means for a backup.
 type Class int
@@ -31,12 +34,33 @@ func (c Class) String() string {
 	return fmt.Sprintf("Class(%d)", int(c))
 }
 
+// MarshalText writes the class as its name, so reports say "partial".
+func (c Class) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText reads a class name written by MarshalText.
+func (c *Class) UnmarshalText(b []byte) error {
+	for _, k := range []Class{Success, Partial, Fatal} {
+		if k.String() == string(b) {
+			*c = k
+			return nil
+		}
+	}
+	return fmt.Errorf("robocopy outcome %q: want success, partial or fatal", b)
+}
+
+// The thresholds of the classes: the generated copy script compares
+// robocopy's errorlevel with exactly these (they are its template data).
+const (
+	MinPartial = 8  // exit codes from here up to MinFatal-1 are Partial
+	MinFatal   = 16 // exit codes from here up, and negative ones, are Fatal
+)
+
 // Classify returns the class of robocopy exit code code.
 func Classify(code int) Class {
 	switch {
-	case code < 0 || code >= 16:
+	case code < 0 || code >= MinFatal:
 		return Fatal
-	case code >= 8:
+	case code >= MinPartial:
 		return Partial
 	default:
 		return Success
@@ -61,6 +85,9 @@ func Describe(code int) string {
 	if code == 0 {
 		return "nothing to copy, source and destination in sync"
 	}
+	if code >= 2*BitFatal {
+		return fmt.Sprintf("not a robocopy exit code (robocopy uses 0-%d; %d has bits it never sets): treated as fatal", 2*BitFatal-1, code)
+	}
 	if code&BitFatal != 0 {
 		return "fatal error, nothing copied (usage error, or source or destination unreachable)"
 	}
@@ -77,9 +104,5 @@ func Describe(code int) string {
 	if code&BitFailed != 0 {
 		parts = append(parts, "some files failed")
 	}
-	s := parts[0]
-	for _, p := range parts[1:] {
-		s += ", " + p
-	}
-	return s
+	return strings.Join(parts, ", ")
 }

@@ -8,14 +8,11 @@ import (
 )
 
 func TestClassify(t *testing.T) {
-	for code := -5; code <= 40; code++ {
-		want := Success
-		switch {
-		case code < 0 || code >= 16:
-			want = Fatal
-		case code >= 8:
-			want = Partial
-		}
+	// Microsoft Learn, robocopy: 0-7 success, 8 or more at least one failure, 16 fatal.
+	for code, want := range map[int]Class{
+		-1073741510: Fatal, -1: Fatal, 0: Success, 1: Success, 2: Success, 3: Success, 4: Success, 5: Success,
+		6: Success, 7: Success, 8: Partial, 9: Partial, 11: Partial, 15: Partial, 16: Fatal, 17: Fatal, 24: Fatal, 31: Fatal, 32: Fatal, 255: Fatal,
+	} {
 		assert.Equal(t, want, Classify(code), "exit %d", code)
 	}
 	assert.Equal(t, "partial", Partial.String())
@@ -26,6 +23,9 @@ func TestDescribe(t *testing.T) {
 	assert.Equal(t, "files copied, some files failed", Describe(9))
 	assert.Contains(t, Describe(16), "fatal")
 	assert.Contains(t, Describe(-1), "killed")
+	for _, code := range []int{32, 33, 64, 1 << 30} {
+		assert.Contains(t, Describe(code), "not a robocopy exit code", "exit %d", code)
+	}
 }
 
 func ExampleClassify() {

@@ -2,6 +2,11 @@ package robocmd
 
 import "fmt"
 
+// GuardRefusedExit is the exit code of `vssmirror guard` when it refuses a
+// mirror (or cannot read the /L log); the copy script tests exactly this
+// (`if errorlevel 1`), so it is template data.
+const GuardRefusedExit = 1
+
 // GuardVerdict is the deletion guard's judgement of a robocopy /L pass.
 type GuardVerdict struct {
 	OK      bool
@@ -15,7 +20,7 @@ type GuardVerdict struct {
 // would delete are its extras; they may be at most maxPercent of all files
 // seen (source files plus extras) and, when maxFiles > 0, at most maxFiles.
 // A pass without a summary (robocopy failed) is refused.
-func DeletionGuard(j *Job, maxPercent, maxFiles int) GuardVerdict {
+func DeletionGuard(j *LogJob, maxPercent, maxFiles int) GuardVerdict {
 	if j == nil || !j.Summary {
 		return GuardVerdict{Message: "the robocopy /L pass did not finish: cannot tell what /MIR would delete, refusing to mirror"}
 	}

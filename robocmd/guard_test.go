@@ -8,12 +8,12 @@ import (
 )
 
 func TestDeletionGuard(t *testing.T) {
-	job := func(total, extras int64) *Job {
-		return &Job{Summary: true, Files: Counts{Total: total, Extras: extras}}
+	job := func(total, extras int64) *LogJob {
+		return &LogJob{Summary: true, Files: Counts{Total: total, Extras: extras}}
 	}
 	tests := []struct {
 		name              string
-		j                 *Job
+		j                 *LogJob
 		percent, maxFiles int
 		ok                bool
 		msg               string
@@ -24,7 +24,7 @@ func TestDeletionGuard(t *testing.T) {
 		{"above percent", job(20, 80), 20, 0, false, "refusing to mirror"},
 		{"empty source", job(0, 500), 20, 0, false, "500 of 500 files (100.0%)"},
 		{"above file limit", job(10000, 200), 20, 100, false, "raise guard.max_delete_files"},
-		{"no summary", &Job{}, 20, 0, false, "did not finish"},
+		{"no summary", &LogJob{}, 20, 0, false, "did not finish"},
 		{"nil", nil, 20, 0, false, "did not finish"},
 	}
 	for _, tt := range tests {

@@ -40,15 +40,9 @@ type LogError struct {
 	RetryLimitExceeded bool   `json:"retry_limit_exceeded"` // robocopy gave up on it
 }
 
-// Outcomes of a robocopy job.
-const (
-	OutcomeSuccess = "success"
-	OutcomePartial = "partial"
-	OutcomeFatal   = "fatal"
-)
-
-// Job is what one robocopy run wrote to its log.
-type Job struct {
+// LogJob is what one robocopy run wrote to its log (one of the jobs
+// appended to a /LOG+ file); not to be confused with a vssmirror job file.
+type LogJob struct {
 	Source             string           `json:"source"`
 	Dest               string           `json:"dest"`
 	Options            string           `json:"options"`
@@ -71,7 +65,7 @@ type Job struct {
 	Deleted            Deletions        `json:"deleted"` // extras removed by /MIR or /PURGE
 	FileClasses        map[string]int64 `json:"file_classes"`
 	ExitCode           *int             `json:"exit_code,omitempty"`
-	Outcome            string           `json:"outcome"`
+	Outcome            Class            `json:"outcome"`
 	Notes              []string         `json:"notes"`
 
 	errIndex map[string]int
@@ -86,8 +80,8 @@ type Deletions struct {
 
 // Log is a parsed robocopy log: one Job per run appended to it.
 type Log struct {
-	Encoding string `json:"encoding"` // utf-16le, utf-16be, utf-8, ascii or cpNNN
-	Jobs     []*Job `json:"jobs"`
+	Encoding string    `json:"encoding"` // utf-16le, utf-16be, utf-8, ascii or cpNNN
+	Jobs     []*LogJob `json:"jobs"`
 }
 
 // LogOptions changes how ParseLog reads a log.
@@ -190,7 +184,7 @@ type logParser struct {
 	sawUTF8    bool
 	recognized bool
 
-	job        *Job
+	job        *LogJob
 	classCache map[string]classEntry // class as written -> stable name
 	lastClass  string                // the previous line's class, and its name
 	lastName   string
@@ -357,7 +351,7 @@ func splitLabel(s string) (label, value string, ok bool) {
 
 func (p *logParser) newJob() {
 	p.endJob()
-	p.job = &Job{FileClasses: map[string]int64{}, errIndex: map[string]int{}, lastErr: -1}
+	p.job = &LogJob{FileClasses: map[string]int64{}, errIndex: map[string]int{}, lastErr: -1}
 	p.log.Jobs = append(p.log.Jobs, p.job)
 	p.headerIdx, p.rows, p.speeds = 0, 0, 0
 	p.pendingMsg, p.afterMsg = false, false
@@ -447,7 +441,7 @@ func (p *logParser) line(s string) {
 	}
 	if p.afterMsg && trim != "" {
 		p.afterMsg = false
-		if strings.Contains(trim, "...") && strings.IndexAny(trim, "0123456789") >= 0 {
+		if strings.Contains(trim, "...") && strings.ContainsAny(trim, "0123456789") {
 			p.job.RetryWaits++
 			return
 		}
@@ -844,25 +838,25 @@ func (p *logParser) addError(e LogError) {
 
 // decide sets the job's outcome from its summary and, when known, the
 // robocopy exit code, noting where the two disagree.
-func (j *Job) decide(exit *int) {
+func (j *LogJob) decide(exit *int) {
 	j.ExitCode = exit
 	failed := j.Files.Failed + j.Dirs.Failed
 	switch {
 	case !j.Summary:
-		j.Outcome = OutcomeFatal
+		j.Outcome = Fatal
 		j.Notes = append(j.Notes, "the log has no summary: robocopy stopped before finishing (fatal error, killed, or the log was cut)")
 	case failed > 0:
-		j.Outcome = OutcomePartial
+		j.Outcome = Partial
 	default:
-		j.Outcome = OutcomeSuccess
+		j.Outcome = Success
 	}
 	if exit != nil {
 		c := Classify(*exit)
 		switch {
 		case c == Fatal:
-			j.Outcome = OutcomeFatal
-		case c == Partial && j.Outcome == OutcomeSuccess:
-			j.Outcome = OutcomePartial
+			j.Outcome = Fatal
+		case c == Partial && j.Outcome == Success:
+			j.Outcome = Partial
 		}
 		if j.Summary && c == Success && failed > 0 {
 			j.Notes = append(j.Notes, fmt.Sprintf("exit code %d says success but the summary counts %d failed; trusting the summary", *exit, failed))

@@ -38,17 +38,28 @@ const cmdSpecial = " \t&|<>^(),;=!\"'`+[]{}~"
 // batch file runs with delayed expansion disabled, as every script vssmirror
 // writes does; with it enabled '!' would be special too.
 func Quote(s string) (string, error) {
+	q, err := QuoteArg(s)
+	if err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(q, "%", "%%"), nil
+}
+
+// QuoteArg returns s as one argument of a command line that no cmd.exe
+// reads, only the program's C runtime (a Task Scheduler action's
+// arguments, CreateProcess): quoted when needed, with the same refusals as
+// Quote, but '%' left alone.
+func QuoteArg(s string) (string, error) {
 	if err := checkQuotable(s); err != nil {
 		return "", err
 	}
-	escaped := strings.ReplaceAll(s, "%", "%%")
 	if !needsQuotes(s) {
-		return escaped, nil
+		return s, nil
 	}
 	if strings.HasSuffix(s, `\`) {
 		return "", &QuoteError{Value: s, Reason: `a quoted argument must not end in a backslash (robocopy would read \" as a quote); drop the trailing backslash or append "."`}
 	}
-	return `"` + escaped + `"`, nil
+	return `"` + s + `"`, nil
 }
 
 // CheckPath reports whether s can be quoted by Quote, without quoting it:

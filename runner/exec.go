@@ -1,17 +1,15 @@
 package runner
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"strings"
 	"time"
 
-	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/dshgen/output"
 )
 
 // tailLines is how many lines of output an error message quotes.
@@ -20,15 +18,17 @@ const tailLines = 15
 // dsResult is the result of one diskshadow invocation.
 type dsResult struct {
 	ExitCode int // -1 when killed or not started
-	Output   *dshgen.Output
+	Output   *output.Output
 	Tail     []string // last lines of output
 	Killed   bool     // stopped by timeout or interrupt
 }
 
 // runDiskshadow runs `exe /s script /l log` in dir, streaming every output
 // line to console and to the run log, and to the output reader; onLine is
-// called after each line so the caller can journal shadows as they appear.
-func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []string, console, runLog io.Writer, onLine func(*dshgen.OutputReader) error) (*dsResult, error) {
+// called after every line so the caller can journal shadows as they
+// appear. An error from onLine never stops the reading nor later calls:
+// the first one is returned with the result.
+func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []string, console, runLog io.Writer, onLine func(*output.Reader) error) (*dsResult, error) {
 	res := &dsResult{ExitCode: -1}
 	cmd := exec.CommandContext(ctx, exe, "/s", script, "/l", logPath)
 	cmd.Dir = dir
@@ -50,12 +50,9 @@ func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []
 	if err := tree.started(); err != nil {
 		fmt.Fprintf(console, "vssmirror: warning: %v; on timeout only diskshadow itself can be stopped\n", err)
 	}
-	reader := dshgen.NewOutputReader()
+	reader := output.NewReader()
 	var cbErr error
-	sc := bufio.NewScanner(pr)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
+	readErr := output.ReadLines(pr, func(line string) {
 		fmt.Fprintln(console, line)
 		fmt.Fprintln(runLog, line)
 		res.Tail = append(res.Tail, line)
@@ -63,10 +60,12 @@ func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []
 			res.Tail = res.Tail[1:]
 		}
 		reader.Line(line)
-		if onLine != nil && cbErr == nil {
-			cbErr = onLine(reader)
+		if onLine != nil {
+			if err := onLine(reader); err != nil && cbErr == nil {
+				cbErr = err
+			}
 		}
-	}
+	})
 	pr.Close()
 	werr := cmd.Wait()
 	res.Output = reader.Output()
@@ -79,6 +78,9 @@ func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []
 	var ee *exec.ExitError
 	if werr != nil && !errors.As(werr, &ee) && !res.Killed {
 		return res, fmt.Errorf("running diskshadow: %w", werr)
+	}
+	if readErr != nil && cbErr == nil {
+		cbErr = fmt.Errorf("reading diskshadow's output: %w", readErr)
 	}
 	return res, cbErr
 }

@@ -10,19 +10,13 @@ import (
 	"strings"
 
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/state"
 )
-
-// Check is one preflight check.
-type Check struct {
-	Name    string `json:"name"`
-	OK      bool   `json:"ok"`
-	Skipped bool   `json:"skipped,omitempty"`
-	Message string `json:"message"`
-}
 
 // PreflightError is returned when a check fails; nothing was snapshot.
 type PreflightError struct {
-	Check Check
+	Check report.Check
 }
 
 func (e *PreflightError) Error() string {
@@ -31,8 +25,8 @@ func (e *PreflightError) Error() string {
 
 // resolveDiskshadow finds the diskshadow executable: --diskshadow or
 // VSSMIRROR_DISKSHADOW, else diskshadow.exe in System32 on Windows.
-func resolveDiskshadow(given string) Check {
-	c := Check{Name: "diskshadow"}
+func resolveDiskshadow(given string) report.Check {
+	c := report.Check{Name: "diskshadow"}
 	if given == "" {
 		given = os.Getenv("VSSMIRROR_DISKSHADOW")
 	}
@@ -60,19 +54,20 @@ func resolveDiskshadow(given string) Check {
 // preflight runs the checks that need no lock, in order, and returns them
 // all; the first failure is also returned as a *PreflightError.
 // SkippableChecks are the preflight checks --skip-check may name.
-var SkippableChecks = []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"}
+var SkippableChecks = []string{"folders-private", "windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"}
 
-func preflight(j *job.Job, diskshadow string, letters []string, skip []string) ([]Check, string, error) {
-	var checks []Check
-	ds := resolveDiskshadow(diskshadow)
+func preflight(j *job.Job, opts Options, letters []string) ([]report.Check, string, error) {
+	var checks []report.Check
+	skip := opts.SkipChecks
+	ds := resolveDiskshadow(opts.Diskshadow)
 	checks = append(checks, ds)
 	if !ds.OK {
 		return checks, "", &PreflightError{ds}
 	}
-	add := func(c Check) error {
+	add := func(c report.Check) error {
 		for _, sk := range skip {
 			if sk == c.Name {
-				c = Check{Name: c.Name, Skipped: true, Message: "skipped by --skip-check (would have said: " + c.Message + ")"}
+				c = report.Check{Name: c.Name, Skipped: true, Message: "skipped by --skip-check (would have said: " + c.Message + ")"}
 			}
 		}
 		checks = append(checks, c)
@@ -81,17 +76,20 @@ func preflight(j *job.Job, diskshadow string, letters []string, skip []string) (
 		}
 		return nil
 	}
-	arch := Check{Name: "64-bit", OK: runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64", Message: runtime.GOARCH}
+	arch := report.Check{Name: "64-bit", OK: runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64", Message: runtime.GOARCH}
 	if !arch.OK {
 		arch.Message = "this vssmirror is a " + runtime.GOARCH + " build; VSS under WOW64 is unsupported: use the amd64 or arm64 build"
 	}
 	if err := add(arch); err != nil {
 		return checks, ds.Message, err
 	}
+	if err := add(foldersPrivate(opts)); err != nil {
+		return checks, ds.Message, err
+	}
 	if !platformChecks {
 		skip := "skipped: not Windows (running a diskshadow test double)"
 		for _, n := range []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"} {
-			checks = append(checks, Check{Name: n, Skipped: true, Message: skip})
+			checks = append(checks, report.Check{Name: n, Skipped: true, Message: skip})
 		}
 		return checks, ds.Message, nil
 	}
@@ -104,7 +102,7 @@ func preflight(j *job.Job, diskshadow string, letters []string, skip []string) (
 		return checks, ds.Message, err
 	}
 	used, err := usedLetters()
-	c := Check{Name: "expose-letters-free", OK: err == nil}
+	c := report.Check{Name: "expose-letters-free", OK: err == nil}
 	if err != nil {
 		c.Message = err.Error()
 	} else {
@@ -123,10 +121,10 @@ func preflight(j *job.Job, diskshadow string, letters []string, skip []string) (
 	if err := add(c); err != nil {
 		return checks, ds.Message, err
 	}
-	c = Check{Name: "sources-exist", OK: true, Message: "all sources exist"}
+	c = report.Check{Name: "sources-exist", OK: true, Message: "all sources exist"}
 	for _, s := range j.Sources {
 		if fi, err := os.Stat(s.Path); err != nil || !fi.IsDir() {
-			c = Check{Name: "sources-exist", Message: fmt.Sprintf("source %s is missing or not a folder", s.Path)}
+			c = report.Check{Name: "sources-exist", Message: fmt.Sprintf("source %s is missing or not a folder", s.Path)}
 			break
 		}
 	}
@@ -139,20 +137,38 @@ func preflight(j *job.Job, diskshadow string, letters []string, skip []string) (
 	return checks, ds.Message, nil
 }
 
-func boolCheck(name string, ok bool, err error, okMsg, failMsg string) Check {
+// foldersPrivate checks that nobody but SYSTEM and Administrators (the
+// owner, off Windows) can write the state folder or the scripts folder:
+// what is there runs elevated or steers what does.
+func foldersPrivate(opts Options) report.Check {
+	c := report.Check{Name: "folders-private", OK: true, Message: "the state and scripts folders are private"}
+	scripts := opts.ScriptsDir
+	if scripts == "" {
+		scripts = opts.Job.ScriptsDir
+	}
+	for _, d := range []string{opts.StateDir, scripts} {
+		if err := state.CheckPrivate(d); err != nil {
+			c.OK, c.Message = false, err.Error()
+			return c
+		}
+	}
+	return c
+}
+
+func boolCheck(name string, ok bool, err error, okMsg, failMsg string) report.Check {
 	if err != nil {
-		return Check{Name: name, Message: err.Error()}
+		return report.Check{Name: name, Message: err.Error()}
 	}
 	if ok {
-		return Check{Name: name, OK: true, Message: okMsg}
+		return report.Check{Name: name, OK: true, Message: okMsg}
 	}
-	return Check{Name: name, Message: failMsg}
+	return report.Check{Name: name, Message: failMsg}
 }
 
 // destinationWritable creates the destination if needed and writes and
 // removes a probe file in it.
-func destinationWritable(dest string) Check {
-	c := Check{Name: "destination-writable"}
+func destinationWritable(dest string) report.Check {
+	c := report.Check{Name: "destination-writable"}
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		c.Message = fmt.Sprintf("destination %s is not reachable: %v", dest, err)
 		return c

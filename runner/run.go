@@ -16,24 +16,28 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/dshgen/output"
 	"github.com/vssmirror/vssmirror/job"
-	"github.com/vssmirror/vssmirror/robocmd"
+	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/state"
 )
 
 // Options configure Run and Cleanup.
 type Options struct {
 	Job         *job.Job
-	ConfigPath  string        // for the commands printed in messages
-	Diskshadow  string        // diskshadow executable; "" = VSSMIRROR_DISKSHADOW or System32
-	StateDir    string        // lock and journal; "" = the platform default
-	ScriptsDir  string        // replaces the job's scripts_dir (runs go to <dir>\runs\<id>)
-	TemplateDir string        // template overrides, as for generate
-	SkipChecks  []string      // preflight checks to skip (SkippableChecks), noted in the report
-	Timeout     time.Duration // whole run, cleanup excluded; 0 = none
-	Console     io.Writer     // live output; io.Discard for --quiet
-	// ExitCode maps an outcome to the process exit code written in the
-	// report; the command line passes its one mapping function in.
-	ExitCode func(outcome string) int
+	ConfigPath  string   // for the commands printed in messages
+	Diskshadow  string   // diskshadow executable; "" = VSSMIRROR_DISKSHADOW or System32
+	StateDir    string   // lock and journal; "" = the platform default
+	ScriptsDir  string   // replaces the job's scripts_dir (runs go to <dir>\runs\<id>)
+	TemplateDir string   // template overrides, as for generate
+	SkipChecks  []string // preflight checks to skip (SkippableChecks), noted in the report
+	// Timeout bounds the whole run, cleanup excluded; 0 = the job's
+	// timeout field (default 12h).
+	Timeout time.Duration
+	// CleanupTimeout bounds the diskshadow that deletes leftover shadows,
+	// which runs even after the timeout or an interrupt; 0 = job.CleanupTimeout.
+	CleanupTimeout time.Duration
+	Console        io.Writer // live output; io.Discard for --quiet
 	// Retry waits before retrying when another snapshot is in progress
 	// (VSS_E_SNAPSHOT_SET_IN_PROGRESS); nil = 30s, 1m, 2m, 4m, 8m.
 	Retry []time.Duration
@@ -42,57 +46,12 @@ type Options struct {
 
 // Error is returned by Run and Cleanup when the outcome is not success.
 type Error struct {
-	Outcome string
+	Outcome report.Outcome
 	Err     error
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %v", e.Outcome, e.Err) }
 func (e *Error) Unwrap() error { return e.Err }
-
-// newReport starts the report of a run (or, with prefix "cleanup-", of a
-// cleanup) and returns the function that completes it: end time,
-// duration, outcome, exit code, and an *Error unless the outcome is success.
-func newReport(opts Options, prefix string) (*Report, func(outcome string, err error) (*Report, error)) {
-	start := opts.Now()
-	host, _ := os.Hostname()
-	rep := &Report{Schema: 1, Job: opts.Job.Name, RunID: prefix + newRunID(start), Host: host, Start: start,
-		Scripts: []string{}, Preflight: []Check{}, Shadows: []Shadow{}, Writers: []WriterResult{}, Errors: []RunError{}, Sources: []SourceResult{}, Notes: []string{},
-		Cleanup: CleanupResult{Deleted: []string{}, Leaked: []string{}}}
-	return rep, func(outcome string, err error) (*Report, error) {
-		rep.End = opts.Now()
-		rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
-		rep.Outcome, rep.ExitCode = outcome, opts.ExitCode(outcome)
-		if outcome == OutcomeSuccess {
-			return rep, nil
-		}
-		if err == nil {
-			err = errors.New(outcome)
-		}
-		return rep, &Error{Outcome: outcome, Err: err}
-	}
-}
-
-// lockAndJournal takes the job's lock and reads its journal; on failure it
-// returns the outcome to report.
-func lockAndJournal(opts Options) (*flock.Flock, *Journal, string, error) {
-	lock, err := lockJob(opts.StateDir, opts.Job.Name)
-	if err != nil {
-		if errors.Is(err, ErrLocked) {
-			return nil, nil, OutcomeLocked, err
-		}
-		return nil, nil, OutcomePreflightFailed, err
-	}
-	journal, err := OpenJournal(opts.StateDir, opts.Job.Name)
-	if err != nil {
-		lock.Unlock()
-		return nil, nil, OutcomePreflightFailed, err
-	}
-	return lock, journal, "", nil
-}
-
-// cleanupTimeout bounds the cleanup diskshadow run, which runs even after
-// the run's own timeout or an interrupt.
-const cleanupTimeout = 10 * time.Minute
 
 func (o *Options) defaults() {
 	if o.Console == nil {
@@ -104,16 +63,14 @@ func (o *Options) defaults() {
 	if o.StateDir == "" {
 		o.StateDir = DefaultStateDir()
 	}
+	if o.Timeout == 0 && o.Job != nil {
+		o.Timeout = o.Job.Timeout.Std()
+	}
+	if o.CleanupTimeout == 0 {
+		o.CleanupTimeout = job.CleanupTimeout
+	}
 	if o.Retry == nil {
 		o.Retry = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute}
-	}
-	if o.ExitCode == nil {
-		o.ExitCode = func(outcome string) int {
-			if outcome == OutcomeSuccess {
-				return 0
-			}
-			return 1
-		}
 	}
 }
 
@@ -123,113 +80,293 @@ func newRunID(now time.Time) string {
 	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
+// run is one run (or cleanup) of a job: its options, report and the state
+// it holds while it goes through the steps of Run.
+type run struct {
+	opts    Options
+	j       *job.Job
+	rep     *report.Report
+	exe     string // diskshadow
+	lock    *flock.Flock
+	journal *state.Journal
+	runLog  *os.File
+	console io.Writer
+	bundle  *dshgen.Bundle
+	// journalErr is the first failure to write the journal: the shadows
+	// stay known in memory and are deleted, but the report says so.
+	journalErr error
+}
+
+// failure ends a run early with an outcome.
+type failure struct {
+	outcome report.Outcome
+	err     error
+}
+
+func fail(o report.Outcome, kind string, err error) *failure {
+	return &failure{outcome: o, err: &kindError{kind: kind, err: err}}
+}
+
+// kindError is an error with the report kind it is filed under.
+type kindError struct {
+	kind string
+	err  error
+}
+
+func (e *kindError) Error() string { return e.err.Error() }
+func (e *kindError) Unwrap() error { return e.err }
+
+func newRun(opts Options, prefix string) *run {
+	opts.defaults()
+	start := opts.Now()
+	host, _ := os.Hostname()
+	rep := &report.Report{Schema: 1, Job: opts.Job.Name, RunID: prefix + newRunID(start), Host: host, Start: start,
+		Scripts: []string{}, Preflight: []report.Check{}, Shadows: []report.Shadow{}, Writers: []report.WriterResult{}, Errors: []report.RunError{},
+		Sources: []report.SourceResult{}, Notes: []string{}, Cleanup: report.CleanupResult{Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}}
+	return &run{opts: opts, j: opts.Job, rep: rep, console: opts.Console}
+}
+
+func (r *run) errorf(kind, format string, args ...any) {
+	r.rep.Errors = append(r.rep.Errors, report.RunError{Kind: kind, Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *run) note(format string, args ...any) {
+	r.rep.Notes = append(r.rep.Notes, fmt.Sprintf(format, args...))
+}
+
+func (r *run) say(format string, args ...any) {
+	fmt.Fprintf(r.console, "vssmirror: "+format+"\n", args...)
+}
+
+// finish completes the report (end, duration, outcome, exit code), lets go
+// of what the run holds, and returns an *Error unless the outcome is
+// success.
+func (r *run) finish(outcome report.Outcome, err error) (*report.Report, error) {
+	var ke *kindError
+	if errors.As(err, &ke) {
+		r.errorf(ke.kind, "%s", ke.err.Error())
+	}
+	if r.runLog != nil {
+		r.runLog.Close()
+	}
+	if r.lock != nil {
+		r.lock.Unlock()
+	}
+	rep := r.rep
+	rep.End = r.opts.Now()
+	rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
+	rep.Outcome, rep.ExitCode = outcome, outcome.ExitCode()
+	if outcome == report.Success {
+		return rep, nil
+	}
+	if err == nil && len(rep.Errors) > 0 {
+		err = errors.New(rep.Errors[0].Message)
+	}
+	if err == nil {
+		err = errors.New(string(outcome))
+	}
+	return rep, &Error{Outcome: outcome, Err: err}
+}
+
 // Run takes the job's snapshot with diskshadow, lets the rendered copy
 // script mirror it, and makes sure every shadow it created is deleted
 // afterwards, whatever happens. The report is returned in every case; err
 // is an *Error unless the outcome is success.
-func Run(ctx context.Context, opts Options) (*Report, error) {
-	opts.defaults()
-	j := opts.Job
-	rep, finish := newReport(opts, "")
+//
+// The steps, in order: check the options, preflight, take the lock and
+// read the journal, create the run folder, delete what an earlier run
+// left, choose the backup set, render the scripts; then snapshot and copy
+// (diskshadow, retried while another snapshot is in progress), judge the
+// outcome, delete the run's leftover shadows, and mark the set good.
+func Run(ctx context.Context, opts Options) (*report.Report, error) {
+	r := newRun(opts, "")
+	for _, step := range []func() *failure{
+		r.checkOptions, r.preflight, r.lockAndJournal, r.createRunDir, r.cleanupEarlierRun, r.chooseSet, r.render,
+	} {
+		if f := step(); f != nil {
+			return r.finish(f.outcome, f.err)
+		}
+	}
+	outcome := r.snapshotAndCopy(ctx)
+	outcome = r.cleanupAfterRun(outcome)
+	outcome = r.markSet(outcome)
+	return r.finish(outcome, nil)
+}
 
-	letters := job.ExposeLetters(j)
-	for _, sk := range opts.SkipChecks {
+func (r *run) checkOptions() *failure {
+	for _, sk := range r.opts.SkipChecks {
 		if !slices.Contains(SkippableChecks, sk) {
-			err := fmt.Errorf("--skip-check %q: not a check that can be skipped (%s)", sk, strings.Join(SkippableChecks, ", "))
-			rep.Errors = append(rep.Errors, RunError{Kind: "preflight", Message: err.Error()})
-			return finish(OutcomePreflightFailed, err)
+			return fail(report.PreflightFailed, "preflight", fmt.Errorf("--skip-check %q: not a check that can be skipped (%s)", sk, strings.Join(SkippableChecks, ", ")))
 		}
 	}
-	checks, exe, err := preflight(j, opts.Diskshadow, letters, opts.SkipChecks)
-	rep.Preflight = checks
-	rep.Diskshadow.Path = exe
-	if err != nil {
-		rep.Errors = append(rep.Errors, RunError{Kind: "preflight", Message: err.Error()})
-		return finish(OutcomePreflightFailed, err)
-	}
-	lock, journal, outcome, err := lockAndJournal(opts)
-	if err != nil {
-		rep.Errors = append(rep.Errors, RunError{Kind: "lock", Message: err.Error()})
-		return finish(outcome, err)
-	}
-	defer lock.Unlock()
-
-	scriptsDir := opts.ScriptsDir
-	if scriptsDir == "" {
-		scriptsDir = j.ScriptsDir
-	}
-	rep.RunDir = filepath.Join(scriptsDir, "runs", rep.RunID)
-	if err := os.MkdirAll(rep.RunDir, 0o755); err != nil {
-		return finish(OutcomePreflightFailed, fmt.Errorf("creating the run folder: %w", err))
-	}
-	runLog, err := os.Create(filepath.Join(rep.RunDir, "vssmirror-run.log"))
-	if err != nil {
-		return finish(OutcomePreflightFailed, fmt.Errorf("creating the run log: %w", err))
-	}
-	defer runLog.Close()
-	console := io.MultiWriter(opts.Console)
-
-	// A crash of an earlier run left shadows: remove them before making new ones.
-	if len(journal.Entries) > 0 {
-		msg := fmt.Sprintf("an earlier run left %d shadow(s) in the journal (%s): deleting them first", len(journal.Entries), strings.Join(journal.IDs(), ", "))
-		rep.Notes = append(rep.Notes, msg)
-		fmt.Fprintln(console, "vssmirror:", msg)
-		res := cleanupShadows(exe, rep.RunDir, journal, console, runLog, opts)
-		rep.Cleanup = res
-		if len(res.Leaked) > 0 {
-			rep.Errors = append(rep.Errors, RunError{Kind: "cleanup", Message: "shadows of an earlier run could not be deleted; no new snapshot was taken"})
-			return finish(OutcomeCleanupFailed, errors.New("shadows of an earlier run are left"))
+	if r.opts.ScriptsDir != "" {
+		if err := job.CheckScriptsDir(r.opts.ScriptsDir); err != nil {
+			return fail(report.PreflightFailed, "preflight", fmt.Errorf("--scripts-dir: %w", err))
 		}
 	}
+	return nil
+}
 
-	history, err := ReadHistory(opts.StateDir, j.Name)
+func (r *run) preflight() *failure {
+	checks, exe, err := preflight(r.j, r.opts, job.ExposeLetters(r.j))
+	r.rep.Preflight = checks
+	r.rep.Diskshadow.Path = exe
+	r.exe = exe
 	if err != nil {
-		rep.Notes = append(rep.Notes, "reading the run history: "+err.Error())
+		return fail(report.PreflightFailed, "preflight", err)
 	}
-	rep.Set = ChooseSet(j.Sets, history, opts.Now())
-	if rep.Set != "" {
-		fmt.Fprintf(console, "vssmirror: backup set %s (%s)\n", rep.Set, setFolder(j.Destination, rep.Set))
+	return nil
+}
+
+// lockAndJournal takes the job's lock and reads its journal.
+func (r *run) lockAndJournal() *failure {
+	lock, err := state.Lock(r.opts.StateDir, r.j.Name)
+	if err != nil {
+		if errors.Is(err, state.ErrLocked) {
+			return fail(report.Locked, "lock", err)
+		}
+		return fail(report.PreflightFailed, "lock", err)
 	}
+	r.lock = lock
+	journal, err := state.OpenJournal(r.opts.StateDir, r.j.Name)
+	if err != nil {
+		if errors.Is(err, state.ErrCorrupt) {
+			return fail(report.Failed, "journal", err)
+		}
+		return fail(report.PreflightFailed, "journal", err)
+	}
+	r.journal = journal
+	return nil
+}
+
+// scriptsDir is where this run's folders go.
+func (r *run) scriptsDir() string {
+	if r.opts.ScriptsDir != "" {
+		return r.opts.ScriptsDir
+	}
+	return r.j.ScriptsDir
+}
+
+func (r *run) createRunDir() *failure {
+	runs := filepath.Join(r.scriptsDir(), "runs")
+	for _, d := range []string{r.scriptsDir(), runs} {
+		if err := state.MkdirPrivate(d); err != nil {
+			return fail(report.PreflightFailed, "run-folder", fmt.Errorf("creating %s: %w", d, err))
+		}
+	}
+	r.rep.RunDir = filepath.Join(runs, r.rep.RunID)
+	if err := state.MkdirPrivate(r.rep.RunDir); err != nil {
+		return fail(report.PreflightFailed, "run-folder", fmt.Errorf("creating the run folder: %w", err))
+	}
+	f, err := os.Create(filepath.Join(r.rep.RunDir, "vssmirror-run.log"))
+	if err != nil {
+		return fail(report.PreflightFailed, "run-folder", fmt.Errorf("creating the run log: %w", err))
+	}
+	r.runLog = f
+	return nil
+}
+
+// cleanupEarlierRun deletes the shadows a crashed earlier run left (they
+// are in the journal) before making new ones.
+func (r *run) cleanupEarlierRun() *failure {
+	if len(r.journal.Entries) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("an earlier run left %d shadow(s) in the journal (%s): deleting them first", len(r.journal.Entries), strings.Join(r.journal.IDs(), ", "))
+	r.note("%s", msg)
+	r.say("%s", msg)
+	r.rep.Cleanup = r.deleteJournaled(r.rep.RunDir)
+	if len(r.rep.Cleanup.Leaked) > 0 {
+		return fail(report.CleanupFailed, "cleanup", errors.New("shadows of an earlier run could not be deleted; no new snapshot was taken"))
+	}
+	return nil
+}
+
+func (r *run) chooseSet() *failure {
+	history, skipped, err := state.ReadHistory(r.opts.StateDir, r.j.Name)
+	if err != nil {
+		r.note("reading the run history: %v", err)
+	}
+	if skipped > 0 {
+		r.note("the run history %s has %d line(s) vssmirror did not write; they were ignored", state.HistoryPath(r.opts.StateDir, r.j.Name), skipped)
+	}
+	r.rep.Set = state.ChooseSet(r.j.Sets, history, r.opts.Now())
+	if r.rep.Set != "" {
+		r.say("backup set %s (%s)", r.rep.Set, state.SetFolder(r.j.Destination, r.rep.Set))
+	}
+	// A set being rewritten is not good until this run succeeds.
+	if err := state.RemoveMarker(r.j.Destination, r.rep.Set); err != nil {
+		return fail(report.PreflightFailed, "set", err)
+	}
+	return nil
+}
+
+func (r *run) render() *failure {
 	self, _ := os.Executable()
-	bundle, err := dshgen.Render(j, dshgen.RenderOptions{TemplateDir: opts.TemplateDir, ScriptsDir: rep.RunDir, GuardExe: self, Set: rep.Set})
+	bundle, err := dshgen.Render(r.j, dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, GuardExe: self, Set: r.rep.Set})
 	if err == nil {
-		err = bundle.Write(rep.RunDir)
+		err = bundle.Write(r.rep.RunDir)
 	}
 	if err != nil {
-		rep.Errors = append(rep.Errors, RunError{Kind: "render", Message: err.Error()})
-		return finish(OutcomePreflightFailed, err)
+		return fail(report.PreflightFailed, "render", err)
 	}
+	r.bundle = bundle
 	for _, f := range bundle.Files {
-		rep.Scripts = append(rep.Scripts, filepath.Join(rep.RunDir, f.Name))
+		r.rep.Scripts = append(r.rep.Scripts, filepath.Join(r.rep.RunDir, f.Name))
 	}
+	return nil
+}
 
+// childEnv is the environment of diskshadow and what it starts: the run
+// folder set, and the status mail's password variable removed (no child
+// needs it).
+func (r *run) childEnv() []string {
+	secret := r.j.Notify.Email.PasswordEnv
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if secret != "" && strings.EqualFold(name, secret) {
+			continue
+		}
+		if strings.EqualFold(name, "VSSMIRROR_RUN_DIR") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "VSSMIRROR_RUN_DIR="+r.rep.RunDir)
+}
+
+// snapshotAndCopy runs the job's diskshadow script (retrying while another
+// snapshot set is in progress), journaling every shadow as it appears, and
+// judges what happened.
+func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 	runCtx := ctx
-	if opts.Timeout > 0 {
+	if r.opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		runCtx, cancel = context.WithTimeout(ctx, r.opts.Timeout)
 		defer cancel()
 	}
-	env := append(os.Environ(), "VSSMIRROR_RUN_DIR="+rep.RunDir)
+	env := r.childEnv()
 	var res *dsResult
 	for attempt := 1; ; attempt++ {
-		rep.Diskshadow.Attempts = attempt
+		r.rep.Diskshadow.Attempts = attempt
 		name := "diskshadow.log"
 		if attempt > 1 {
 			name = fmt.Sprintf("diskshadow-%d.log", attempt)
 		}
-		rep.Diskshadow.Log = filepath.Join(rep.RunDir, name)
-		var runErr error
-		res, runErr = runDiskshadow(runCtx, exe, rep.Scripts[0], rep.Diskshadow.Log, rep.RunDir, env, console, runLog, func(r *dshgen.OutputReader) error {
-			return journalShadows(journal, r.Output(), rep.RunID, opts.Now())
+		r.rep.Diskshadow.Log = filepath.Join(r.rep.RunDir, name)
+		var err error
+		res, err = runDiskshadow(runCtx, r.exe, r.rep.Scripts[0], r.rep.Diskshadow.Log, r.rep.RunDir, env, r.console, r.runLog, func(rd *output.Reader) error {
+			return r.journalShadows(rd.Output())
 		})
-		if runErr != nil {
-			rep.Errors = append(rep.Errors, RunError{Kind: "diskshadow", Message: runErr.Error()})
+		if err != nil {
+			r.errorf("diskshadow", "%v", err)
 		}
-		if attempt > len(opts.Retry) || res.Killed || len(res.Output.Shadows) > 0 || !inProgress(res.Output) {
+		if attempt > len(r.opts.Retry) || res.Killed || len(res.Output.Shadows) > 0 || !inProgress(res.Output) {
 			break
 		}
-		wait := opts.Retry[attempt-1]
-		fmt.Fprintf(console, "vssmirror: another snapshot is in progress (VSS_E_SNAPSHOT_SET_IN_PROGRESS); retrying in %s\n", wait)
+		wait := r.opts.Retry[attempt-1]
+		r.say("another snapshot is in progress (VSS_E_SNAPSHOT_SET_IN_PROGRESS); retrying in %s", wait)
 		select {
 		case <-runCtx.Done():
 		case <-time.After(wait):
@@ -240,253 +377,89 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 	code := res.ExitCode
-	rep.Diskshadow.ExitCode = &code
-	outcome = evaluate(rep, res, bundle.Plan, j)
+	r.rep.Diskshadow.ExitCode = &code
+	outcome := evaluate(r.rep, res, r.bundle.Plan, r.j)
 	switch {
 	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
-		outcome = OutcomeTimeout
-		rep.Errors = append(rep.Errors, RunError{Kind: "timeout", Message: fmt.Sprintf("the run did not finish within %s; diskshadow and everything it started were stopped", opts.Timeout)})
+		outcome = report.Timeout
+		r.errorf("timeout", "the run did not finish within %s; diskshadow and everything it started were stopped", r.opts.Timeout)
 	case ctx.Err() != nil:
-		outcome = OutcomeInterrupted
-		rep.Errors = append(rep.Errors, RunError{Kind: "interrupted", Message: "the run was interrupted; diskshadow and everything it started were stopped"})
+		outcome = report.Interrupted
+		r.errorf("interrupted", "the run was interrupted; diskshadow and everything it started were stopped")
 	}
-
 	// The script's own delete lines removed these.
 	if len(res.Output.Deleted) > 0 {
-		if err := journal.Remove(res.Output.Deleted...); err != nil {
-			rep.Notes = append(rep.Notes, err.Error())
+		if err := r.journal.Remove(res.Output.Deleted...); err != nil {
+			r.journalFailed(err)
 		}
 	}
-	if len(journal.Entries) > 0 {
-		fmt.Fprintf(console, "vssmirror: %d shadow(s) of this run are still there: deleting them\n", len(journal.Entries))
-		cr := cleanupShadows(exe, rep.RunDir, journal, console, runLog, opts)
-		rep.Cleanup.Attempted = true
-		rep.Cleanup.Deleted = append(rep.Cleanup.Deleted, cr.Deleted...)
-		rep.Cleanup.Leaked, rep.Cleanup.Command = cr.Leaked, cr.Command
-		if len(cr.Leaked) > 0 {
-			rep.Errors = append(rep.Errors, RunError{Kind: "cleanup", Message: fmt.Sprintf("%d shadow(s) could not be deleted: %s; run: %s", len(cr.Leaked), strings.Join(cr.Leaked, ", "), cr.Command)})
-			outcome = OutcomeCleanupFailed
-		}
-	}
-	if outcome == OutcomeSuccess {
-		// The set is good only now; a marker failure is noted, the backup stays a success.
-		rep.Outcome, rep.ExitCode = outcome, opts.ExitCode(outcome)
-		if err := writeMarker(rep, j.Destination); err != nil {
-			rep.Notes = append(rep.Notes, "set marker: "+err.Error())
-		}
-	}
-	var runErr error
-	if len(rep.Errors) > 0 {
-		runErr = errors.New(rep.Errors[0].Message)
-	}
-	return finish(outcome, runErr)
+	return outcome
 }
 
-// inProgress reports whether the run failed only because another snapshot
-// set was being created.
-func inProgress(out *dshgen.Output) bool {
-	for _, f := range out.Failures {
-		if f.Kind == dshgen.FailVSS && f.Code == fmt.Sprintf("%08X", uint32(dshgen.VSSSnapshotSetInProgress)) {
-			return true
-		}
-	}
-	return false
-}
-
-// journalShadows records every shadow seen so far (and where it is exposed).
-func journalShadows(j *Journal, out *dshgen.Output, runID string, now time.Time) error {
-	var entries []JournalEntry
+// journalShadows records every shadow seen so far (and where it is
+// exposed). The journal keeps them in memory whatever the disk says.
+func (r *run) journalShadows(out *output.Output) error {
+	var entries []state.JournalEntry
 	for _, s := range out.Shadows {
-		deleted := false
-		for _, d := range out.Deleted {
-			if strings.EqualFold(d, s.ID) {
-				deleted = true
-			}
-		}
-		if !deleted {
-			entries = append(entries, JournalEntry{ID: s.ID, SetID: s.SetID, Alias: s.Alias, Volume: s.Volume, ExposedAs: s.ExposedAs, RunID: runID, Recorded: now})
+		if !slices.ContainsFunc(out.Deleted, func(d string) bool { return strings.EqualFold(d, s.ID) }) {
+			entries = append(entries, state.JournalEntry{ID: s.ID, SetID: s.SetID, Alias: s.Alias, Volume: s.Volume, ExposedAs: s.ExposedAs, RunID: r.rep.RunID, Recorded: r.opts.Now()})
 		}
 	}
 	if len(entries) == 0 {
 		return nil
 	}
-	return j.Record(entries...)
+	if err := r.journal.Record(entries...); err != nil {
+		r.journalFailed(err)
+	}
+	return nil
 }
 
-// evaluate fills the report from diskshadow's output and the robocopy logs
-// and returns the outcome before cleanup.
-func evaluate(rep *Report, res *dsResult, plan *dshgen.Plan, j *job.Job) string {
-	out := res.Output
-	for _, s := range out.Shadows {
-		rep.Shadows = append(rep.Shadows, Shadow{ID: s.ID, SetID: s.SetID, Alias: s.Alias, Volume: s.Volume, Device: s.Device, ExposedAs: s.ExposedAs})
+func (r *run) journalFailed(err error) {
+	if r.journalErr == nil {
+		r.journalErr = err
+		r.errorf("journal", "writing the shadow journal failed (%v): the shadows are kept in memory and deleted; a crash now would leave them unknown to the next run", err)
+		r.say("warning: %v", err)
 	}
-	rep.Writers = append(rep.Writers, out.Writers...)
-	snapshotFailed, copyFailed := false, false
+}
+
+// cleanupAfterRun deletes the shadows of this run that are still there.
+func (r *run) cleanupAfterRun(outcome report.Outcome) report.Outcome {
+	if len(r.journal.Entries) == 0 {
+		return outcome
+	}
+	r.say("%d shadow(s) of this run are still there: deleting them", len(r.journal.Entries))
+	cr := r.deleteJournaled(r.rep.RunDir)
+	r.rep.Cleanup.Attempted = true
+	r.rep.Cleanup.Deleted = append(r.rep.Cleanup.Deleted, cr.Deleted...)
+	r.rep.Cleanup.Shadows = append(r.rep.Cleanup.Shadows, cr.Shadows...)
+	r.rep.Cleanup.Leaked, r.rep.Cleanup.Command = cr.Leaked, cr.Command
+	if len(cr.Leaked) > 0 {
+		r.errorf("cleanup", "%d shadow(s) could not be deleted: %s; run: %s", len(cr.Leaked), strings.Join(cr.Leaked, ", "), cr.Command)
+		return report.CleanupFailed
+	}
+	return outcome
+}
+
+// markSet writes the set's good marker after a fully successful run; a
+// marker failure is noted, the backup stays a success.
+func (r *run) markSet(outcome report.Outcome) report.Outcome {
+	if outcome != report.Success {
+		return outcome
+	}
+	r.rep.Outcome, r.rep.ExitCode = outcome, outcome.ExitCode()
+	if err := state.WriteMarker(r.rep, r.j.Destination); err != nil {
+		r.note("set marker: %v", err)
+	}
+	return outcome
+}
+
+// inProgress reports whether the run failed only because another snapshot
+// set was being created.
+func inProgress(out *output.Output) bool {
 	for _, f := range out.Failures {
-		rep.Errors = append(rep.Errors, RunError{Kind: f.Kind, Code: f.Code, Name: f.Name, Message: f.Message, Line: f.Line})
-		if f.Kind == dshgen.FailExec {
-			copyFailed = true
-		} else {
-			snapshotFailed = true
+		if f.Kind == output.FailVSS && f.Code == output.VSSSnapshotSetInProgress.Code() {
+			return true
 		}
 	}
-	// Every planned volume must have its shadow, exposed on its letter.
-	for _, v := range plan.Volumes {
-		var found *dshgen.ShadowCopy
-		for i := range out.Shadows {
-			if strings.EqualFold(out.Shadows[i].Alias, v.Alias) {
-				found = &out.Shadows[i]
-			}
-		}
-		switch {
-		case found == nil:
-			snapshotFailed = true
-			rep.Errors = append(rep.Errors, RunError{Kind: "create", Message: fmt.Sprintf("no shadow copy of %s: was created", v.Letter)})
-		case !strings.EqualFold(strings.TrimSuffix(found.ExposedAs, `\`), v.Expose+":"):
-			snapshotFailed = true
-			rep.Errors = append(rep.Errors, RunError{Kind: "expose", Message: fmt.Sprintf("the shadow copy of %s: was not exposed as %s:", v.Letter, v.Expose)})
-		}
-	}
-	if res.ExitCode != 0 && !copyFailed && !res.Killed {
-		snapshotFailed = true
-		rep.Errors = append(rep.Errors, RunError{Kind: "diskshadow", Code: fmt.Sprint(res.ExitCode), Message: fmt.Sprintf("diskshadow exited with code %d; last output: %s", res.ExitCode, strings.Join(res.Tail, " | "))})
-	}
-	// Per-source results from the robocopy logs the copy script wrote.
-	for i, s := range plan.Sources {
-		sr := SourceResult{Path: j.Sources[i].Path, Dest: s.Dest, Log: filepath.Join(rep.RunDir, s.LogName), Outcome: "not_run", Errors: []robocmd.LogError{}}
-		if f, err := os.Open(sr.Log); err == nil {
-			l, perr := robocmd.ParseLog(f, robocmd.LogOptions{})
-			f.Close()
-			if perr == nil && len(l.Jobs) > 0 {
-				last := l.Jobs[len(l.Jobs)-1]
-				sr.Outcome, sr.Files, sr.Bytes, sr.Deleted = last.Outcome, last.Files, last.Bytes, last.Deleted
-				sr.Errors, sr.ErrorsTotal, sr.Notes = last.Errors, last.ErrorsTotal, last.Notes
-			} else if perr != nil {
-				sr.Notes = append(sr.Notes, perr.Error())
-			}
-		}
-		if plan.Guard != nil {
-			if f, err := os.Open(filepath.Join(rep.RunDir, s.GuardLog)); err == nil {
-				if l, err := robocmd.ParseLog(f, robocmd.LogOptions{}); err == nil && len(l.Jobs) > 0 {
-					if v := robocmd.DeletionGuard(l.Jobs[len(l.Jobs)-1], plan.Guard.MaxPercent, plan.Guard.MaxFiles); !v.OK {
-						sr.Outcome = "guarded"
-						sr.Notes = append(sr.Notes, "deletion guard: "+v.Message)
-						rep.Errors = append(rep.Errors, RunError{Kind: "guard", Message: fmt.Sprintf("%s: deletion guard: %s", sr.Path, v.Message)})
-					}
-				}
-				f.Close()
-			}
-		}
-		if sr.Outcome != robocmd.OutcomeSuccess && !snapshotFailed {
-			copyFailed = true
-		}
-		rep.Sources = append(rep.Sources, sr)
-	}
-	switch {
-	case snapshotFailed:
-		return OutcomeSnapshotFailed
-	case copyFailed:
-		return OutcomeCopyPartial
-	}
-	return OutcomeSuccess
-}
-
-// cleanupShadows runs a second diskshadow that deletes exactly the shadows
-// in the journal, by ID, and removes from the journal those that are gone.
-func cleanupShadows(exe, dir string, journal *Journal, console, runLog io.Writer, opts Options) CleanupResult {
-	res := CleanupResult{Attempted: true, Deleted: []string{}, Leaked: []string{}}
-	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
-	defer cancel()
-	ids := journal.IDs()
-	var b strings.Builder
-	b.WriteString("# vssmirror cleanup: deletes only the shadow copies this job created and recorded in its journal.\r\n")
-	for _, id := range ids {
-		fmt.Fprintf(&b, "delete shadows id %s\r\n", id)
-	}
-	b.WriteString("exit\r\n")
-	stamp := opts.Now().UTC().Format("20060102T150405.000")
-	script := filepath.Join(dir, "cleanup-"+stamp+".dsh")
-	res.Command = fmt.Sprintf("vssmirror cleanup --config %s --state-dir %s", orDash(opts.ConfigPath), opts.StateDir)
-	if err := os.WriteFile(script, []byte(b.String()), 0o644); err != nil {
-		res.Leaked = ids
-		return res
-	}
-	r, err := runDiskshadow(ctx, exe, script, filepath.Join(dir, "cleanup-"+stamp+".log"), dir, os.Environ(), console, runLog, nil)
-	if err != nil {
-		fmt.Fprintln(console, "vssmirror: cleanup:", err)
-	}
-	gone := append([]string{}, r.Output.Deleted...)
-	// A shadow that no longer exists is gone too (deleted by hand, or by a reboot for non-persistent ones).
-	for _, f := range r.Output.Failures {
-		if f.Name == "VSS_E_OBJECT_NOT_FOUND" {
-			for _, id := range ids {
-				if strings.Contains(strings.ToLower(f.Command), strings.ToLower(id)) {
-					gone = append(gone, id)
-				}
-			}
-		}
-	}
-	if err := journal.Remove(gone...); err != nil {
-		fmt.Fprintln(console, "vssmirror: cleanup:", err)
-	}
-	for _, id := range ids {
-		deleted := false
-		for _, g := range gone {
-			if strings.EqualFold(g, id) {
-				deleted = true
-			}
-		}
-		if deleted {
-			res.Deleted = append(res.Deleted, id)
-		} else {
-			res.Leaked = append(res.Leaked, id)
-		}
-	}
-	if len(res.Leaked) > 0 {
-		res.Command += fmt.Sprintf(" (or by hand in diskshadow: %s)", "delete shadows id "+strings.Join(res.Leaked, ", delete shadows id "))
-	}
-	return res
-}
-
-// Cleanup deletes the shadows recorded in the job's journal: what
-// `vssmirror cleanup` does by hand after a failed run.
-func Cleanup(ctx context.Context, opts Options) (*Report, error) {
-	opts.defaults()
-	rep, done := newReport(opts, "cleanup-")
-	finish := func(outcome string, err error) (*Report, error) {
-		if err != nil {
-			rep.Errors = append(rep.Errors, RunError{Kind: "cleanup", Message: err.Error()})
-		}
-		return done(outcome, err)
-	}
-	ds := resolveDiskshadow(opts.Diskshadow)
-	rep.Preflight = append(rep.Preflight, ds)
-	if !ds.OK {
-		return finish(OutcomePreflightFailed, &PreflightError{ds})
-	}
-	rep.Diskshadow.Path = ds.Message
-	lock, journal, outcome, err := lockAndJournal(opts)
-	if err != nil {
-		return finish(outcome, err)
-	}
-	defer lock.Unlock()
-	if len(journal.Entries) == 0 {
-		rep.Notes = append(rep.Notes, "the journal lists no shadow copies: nothing to delete")
-		return finish(OutcomeSuccess, nil)
-	}
-	dir := filepath.Join(opts.StateDir, rep.RunID)
-	rep.RunDir = dir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return finish(OutcomeCleanupFailed, err)
-	}
-	runLog, err := os.Create(filepath.Join(dir, "vssmirror-cleanup.log"))
-	if err != nil {
-		return finish(OutcomeCleanupFailed, err)
-	}
-	defer runLog.Close()
-	rep.Cleanup = cleanupShadows(rep.Diskshadow.Path, dir, journal, opts.Console, runLog, opts)
-	if len(rep.Cleanup.Leaked) > 0 {
-		return finish(OutcomeCleanupFailed, fmt.Errorf("%d shadow(s) could not be deleted: %s", len(rep.Cleanup.Leaked), strings.Join(rep.Cleanup.Leaked, ", ")))
-	}
-	return finish(OutcomeSuccess, nil)
+	return false
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/vssmirror/vssmirror/internal/fakedsh"
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/state"
 )
 
 // TestMain lets the test binary play diskshadow (the helper-process
@@ -70,8 +72,8 @@ func (e *env) shadows() []fakedsh.Shadow {
 	return st.Shadows
 }
 
-func (e *env) journal() []JournalEntry {
-	j, err := OpenJournal(e.stateDir, "fs")
+func (e *env) journal() []state.JournalEntry {
+	j, err := state.OpenJournal(e.stateDir, "fs")
 	require.NoError(e.t, err)
 	return j.Entries
 }
@@ -87,13 +89,13 @@ func TestRunSuccess(t *testing.T) {
 	e.foreign()
 	rep, err := Run(context.Background(), e.opts())
 	require.NoError(t, err, e.console.String())
-	assert.Equal(t, OutcomeSuccess, rep.Outcome)
+	assert.Equal(t, report.Success, rep.Outcome)
 	require.Len(t, rep.Shadows, 2)
 	assert.Equal(t, "S:", rep.Shadows[0].ExposedAs)
 	assert.Equal(t, "T:", rep.Shadows[1].ExposedAs)
 	assert.Equal(t, `D:\`, rep.Shadows[0].Volume)
 	require.Len(t, rep.Sources, 2)
-	assert.Equal(t, "success", rep.Sources[0].Outcome)
+	assert.Equal(t, report.SourceOutcome("success"), rep.Sources[0].Outcome)
 	assert.Equal(t, int64(1), rep.Sources[0].Files.Copied)
 	assert.False(t, rep.Cleanup.Attempted, "the script deleted its own shadows")
 	assert.Empty(t, e.journal())
@@ -117,7 +119,7 @@ func TestRunExecFailureCleansUpExactlyItsShadows(t *testing.T) {
 	rep, err := Run(context.Background(), e.opts())
 	var re *Error
 	require.ErrorAs(t, err, &re)
-	assert.Equal(t, OutcomeCopyPartial, rep.Outcome)
+	assert.Equal(t, report.CopyFailed, rep.Outcome)
 	assert.True(t, rep.Cleanup.Attempted)
 	assert.Len(t, rep.Cleanup.Deleted, 2)
 	assert.Empty(t, rep.Cleanup.Leaked)
@@ -126,7 +128,7 @@ func TestRunExecFailureCleansUpExactlyItsShadows(t *testing.T) {
 	assert.Equal(t, "{99999999-9999-9999-9999-999999999999}", left[0].ID, "a shadow the run did not create is never touched")
 	assert.Empty(t, e.journal())
 	require.Len(t, rep.Sources, 2)
-	assert.Equal(t, "partial", rep.Sources[0].Outcome)
+	assert.Equal(t, report.SourceOutcome("partial"), rep.Sources[0].Outcome)
 	require.Len(t, rep.Sources[0].Errors, 1)
 	assert.Equal(t, `S:\Shares\locked.db`, rep.Sources[0].Errors[0].Path, "the report names the file")
 	var kinds []string
@@ -140,7 +142,7 @@ func TestRunVSSErrorAtCreate(t *testing.T) {
 	e := newEnv(t, "create:8004231F")
 	rep, err := Run(context.Background(), e.opts())
 	require.Error(t, err)
-	assert.Equal(t, OutcomeSnapshotFailed, rep.Outcome)
+	assert.Equal(t, report.SnapshotFailed, rep.Outcome)
 	require.NotEmpty(t, rep.Errors)
 	assert.Equal(t, "vss", rep.Errors[0].Kind)
 	assert.Equal(t, "VSS_E_INSUFFICIENT_STORAGE", rep.Errors[0].Name)
@@ -153,7 +155,7 @@ func TestRunRetriesSnapshotInProgress(t *testing.T) {
 	rep, err := Run(context.Background(), e.opts())
 	require.NoError(t, err, e.console.String())
 	assert.Equal(t, 3, rep.Diskshadow.Attempts)
-	assert.Equal(t, OutcomeSuccess, rep.Outcome)
+	assert.Equal(t, report.Success, rep.Outcome)
 }
 
 func TestRunTimeoutKillsAndCleansUp(t *testing.T) {
@@ -162,7 +164,7 @@ func TestRunTimeoutKillsAndCleansUp(t *testing.T) {
 	o.Timeout = 2 * time.Second // the double hangs forever: the timeout always fires
 	rep, err := Run(context.Background(), o)
 	require.Error(t, err)
-	assert.Equal(t, OutcomeTimeout, rep.Outcome)
+	assert.Equal(t, report.Timeout, rep.Outcome)
 	assert.True(t, rep.Cleanup.Attempted)
 	assert.Len(t, rep.Cleanup.Deleted, 2)
 	assert.Empty(t, e.shadows())
@@ -180,7 +182,7 @@ func TestRunInterrupted(t *testing.T) {
 	}()
 	rep, err := Run(ctx, e.opts())
 	require.Error(t, err)
-	assert.Equal(t, OutcomeInterrupted, rep.Outcome)
+	assert.Equal(t, report.Interrupted, rep.Outcome)
 	assert.Empty(t, e.shadows())
 }
 
@@ -198,9 +200,9 @@ func TestCrashIsCleanedUpOnNextStart(t *testing.T) {
 	// Simulate vssmirror itself crashing before its cleanup: put the shadows back.
 	st := &fakedsh.State{Shadows: []fakedsh.Shadow{{ID: "{11111111-1111-1111-1111-111111111111}", Volume: "D:", Alias: "vssm_d", Exposed: "S:", Persistent: true}}}
 	require.NoError(t, st.Save(e.state))
-	jr, err := OpenJournal(e.stateDir, "fs")
+	jr, err := state.OpenJournal(e.stateDir, "fs")
 	require.NoError(t, err)
-	require.NoError(t, jr.Record(JournalEntry{ID: "{11111111-1111-1111-1111-111111111111}", ExposedAs: "S:", RunID: "crashed"}))
+	require.NoError(t, jr.Record(state.JournalEntry{ID: "{11111111-1111-1111-1111-111111111111}", ExposedAs: "S:", RunID: "crashed"}))
 
 	t.Setenv("FAKEDSH_FAIL", "")
 	rep, err := Run(context.Background(), e.opts())
@@ -213,12 +215,12 @@ func TestCrashIsCleanedUpOnNextStart(t *testing.T) {
 
 func TestLockBlocksSecondRun(t *testing.T) {
 	e := newEnv(t, "")
-	l, err := lockJob(e.stateDir, "fs")
+	l, err := state.Lock(e.stateDir, "fs")
 	require.NoError(t, err)
 	defer l.Unlock()
 	rep, err := Run(context.Background(), e.opts())
-	require.ErrorIs(t, err, ErrLocked)
-	assert.Equal(t, OutcomeLocked, rep.Outcome)
+	require.ErrorIs(t, err, state.ErrLocked)
+	assert.Equal(t, report.Locked, rep.Outcome)
 	assert.Empty(t, e.shadows())
 }
 
@@ -226,7 +228,7 @@ func TestCleanupFailureIsReported(t *testing.T) {
 	e := newEnv(t, "exec:8,delete")
 	rep, err := Run(context.Background(), e.opts())
 	require.Error(t, err)
-	assert.Equal(t, OutcomeCleanupFailed, rep.Outcome)
+	assert.Equal(t, report.CleanupFailed, rep.Outcome)
 	assert.Len(t, rep.Cleanup.Leaked, 2)
 	assert.Contains(t, rep.Cleanup.Command, "vssmirror cleanup --config job.yaml")
 	assert.Len(t, e.journal(), 2, "the journal keeps what is left")
@@ -250,7 +252,7 @@ func TestPreflightWithoutDiskshadow(t *testing.T) {
 	rep, err := Run(context.Background(), o)
 	var pe *PreflightError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, OutcomePreflightFailed, rep.Outcome)
+	assert.Equal(t, report.PreflightFailed, rep.Outcome)
 	assert.Equal(t, "diskshadow", pe.Check.Name)
 }
 
@@ -259,7 +261,7 @@ func TestExposeOnTakenLetter(t *testing.T) {
 	t.Setenv("FAKEDSH_TAKEN", "T")
 	rep, err := Run(context.Background(), e.opts())
 	require.Error(t, err)
-	assert.Equal(t, OutcomeSnapshotFailed, rep.Outcome)
+	assert.Equal(t, report.SnapshotFailed, rep.Outcome)
 	assert.Empty(t, e.shadows(), "the created shadows were cleaned up")
 }
 

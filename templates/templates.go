@@ -11,10 +11,18 @@ import "embed"
 
 // FS holds the default templates, one file per generated script:
 // job.dsh.tmpl (the diskshadow backup script), copy.cmd.tmpl (the robocopy
-// script diskshadow executes) and cleanup.dsh.tmpl (the manual cleanup
-// script).
+// script diskshadow executes), cleanup.dsh.tmpl (the manual cleanup
+// script, by exposed letter) and cleanup-ids.dsh.tmpl (the runner's
+// cleanup of journaled shadows, by ID).
 //
-//go:embed *.tmpl
+// Templates are text/template with missingkey=error. Besides the project's
+// own functions (cmdq: one value quoted for cmd.exe; cmdline: a program and
+// its arguments, each quoted) they get sprig's hermetic text functions
+// (github.com/Masterminds/sprig/v3 HermeticTxtFuncMap: upper, lower, trim,
+// replace, join, default, ...; nothing that reads the clock, the
+// environment or random numbers, so output stays reproducible).
+//
+//go:embed *.tmpl README.txt
 var FS embed.FS
 
 // Names of the templates in FS.
@@ -22,7 +30,12 @@ const (
 	JobDsh     = "job.dsh.tmpl"
 	CopyCmd    = "copy.cmd.tmpl"
 	CleanupDsh = "cleanup.dsh.tmpl"
+	CleanupIDs = "cleanup-ids.dsh.tmpl"
 )
 
+// ReadmeName is the README `vssmirror templates dump` writes beside the
+// templates; a template directory may keep it.
+const ReadmeName = "README.txt"
+
 // Names lists every template in FS, in the order the scripts are written.
-var Names = []string{JobDsh, CopyCmd, CleanupDsh}
+var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -34,9 +32,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &usageError{msg: err.Error()}
 		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(stderr, "vssmirror: unknown command %q; see vssmirror --help\n", name)
-		},
+
 		Commands: []*cli.Command{
 			generateCommand(),
 			lintCommand(),
@@ -52,14 +48,19 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			templatesCommand(),
 		},
 	}
-	cli.AppHelpTemplate = appHelpTemplate
+	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitStatusHelp() + "\n"
+	// An unknown command is a usage error (exit 2), never a silent success.
+	app.Action = func(c *cli.Context) error {
+		if c.Args().Present() {
+			return usagef("unknown command %q; see vssmirror --help", c.Args().First())
+		}
+		return cli.ShowAppHelp(c)
+	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
 	}
 	return app
 }
-
-var appHelpTemplate = cli.AppHelpTemplate + "\n" + exitStatusHelp + "\n"
 
 // configFlag is the --config flag every job command takes.
 func configFlag() *cli.StringFlag {
@@ -86,15 +87,9 @@ func loadJob(c *cli.Context, required ...string) (*job.Job, error) {
 	if err := checkArgs(c, append([]string{"config"}, required...)...); err != nil {
 		return nil, err
 	}
-	j, err := job.Load(c.String("config"))
-	var je *job.Error
-	if errors.As(err, &je) {
-		return nil, err
-	}
-	if err != nil {
-		return nil, usagef("%v", err)
-	}
-	return j, nil
+	// An invalid job is a usage error (exit 2, job.ErrInvalid); a job
+	// file that cannot be read is a file error (exit 4).
+	return job.Load(c.String("config"))
 }
 
 // printJSON writes v as indented JSON, the form every --json flag prints.

@@ -47,6 +47,33 @@ func TestInvalidJobExitsTwoAndWritesNothing(t *testing.T) {
 	assert.True(t, os.IsNotExist(err))
 }
 
+func TestUnknownCommandExitsTwo(t *testing.T) {
+	code, _, stderr := vssm(t, "nosuchcmd")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `unknown command "nosuchcmd"`)
+	code, stdout, _ := vssm(t)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "EXIT STATUS")
+}
+
+func TestCustomTemplateUsesSprig(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := vssm(t, "templates", "dump", dir)
+	require.Equal(t, 0, code, stderr)
+	p := filepath.Join(dir, "cleanup.dsh.tmpl")
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	// sprig's upper and repeat in a comment line of the manual cleanup script
+	custom := strings.Replace(string(b), "# Run elevated:", `# {{ upper .Job }} {{ repeat 3 "=" }}`+"\n# Run elevated:", 1)
+	require.NoError(t, os.WriteFile(p, []byte(custom), 0o644))
+	out := t.TempDir()
+	code, _, stderr = vssm(t, "generate", "-c", "../../examples/fileserver/job.yaml", "-o", out, "--template-dir", dir)
+	require.Equal(t, 0, code, stderr)
+	got, err := os.ReadFile(filepath.Join(out, "fileserver-cleanup.dsh"))
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "# FILESERVER ===\r\n")
+}
+
 func TestUsageErrors(t *testing.T) {
 	code, _, stderr := vssm(t, "generate", "--out", "x")
 	assert.Equal(t, exitUsage, code)
@@ -56,7 +83,7 @@ func TestUsageErrors(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 
 	code, _, stderr = vssm(t, "validate", "--config", "does-not-exist.yaml")
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, exitFailure, code, "a job file that cannot be read is a file error, as --help says")
 	assert.Contains(t, stderr, "does-not-exist.yaml")
 
 	code, _, stderr = vssm(t, "init", "--preset", "oracle")
@@ -103,7 +130,7 @@ func TestTemplatesDumpAndOverride(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := vssm(t, "templates", "dump", dir)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, 3, strings.Count(stdout, "\n"))
+	assert.Equal(t, 5, strings.Count(stdout, "\n"), "four templates and the README")
 	out := t.TempDir()
 	code, _, stderr = vssm(t, "generate", "-c", "../../examples/exchange/job.yaml", "-o", out, "--template-dir", dir)
 	require.Equal(t, 0, code, stderr)

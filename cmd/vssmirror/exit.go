@@ -4,64 +4,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/report"
 )
 
-// Exit codes of vssmirror. This table is the contract documented in --help
-// and in the README; codes 10-19 are reserved for `vssmirror run`.
+// Exit codes of vssmirror besides the run outcomes, whose codes (10-16,
+// and 4 for a tampered state file) are owned by report.Outcome. This table
+// and exitStatusHelp are the contract documented in --help and the README.
 const (
 	exitOK        = 0 // success
 	exitLintWarn  = 1 // lint --strict: warnings only
 	exitUsage     = 2 // bad command line or invalid job file
 	exitLintError = 3 // lint found errors
-	exitFailure   = 4 // could not read or write a file, or an internal error
-	// Outcomes of run and cleanup.
-	exitCopyFailed     = 10
-	exitSnapshotFailed = 11
-	exitPreflight      = 12
-	exitLocked         = 13
-	exitShadowsLeaked  = 14
-	exitTimeout        = 15
-	exitInterrupted    = 16
+	exitFailure   = report.ExitFailure
 )
 
-const exitStatusHelp = `EXIT STATUS:
-   0   success
-   1   lint --strict found warnings (and no errors)
-   2   usage error, or the job file is invalid (every problem is listed)
-   3   lint found errors
-   4   a file could not be read or written, or an internal error
-   10  run: the snapshot worked but files or sources were not copied
-   11  run: the snapshot failed (VSS error, writer not included, shadow not created or exposed)
-   12  run: a preflight check failed; nothing was snapshot
-   13  run: another run of this job holds the lock
-   14  run/cleanup: shadow copies this job created are left on the server (the report says which)
-   15  run: timeout; diskshadow was stopped and its shadows deleted
-   16  run: interrupted; diskshadow was stopped and its shadows deleted`
-
-// runExitCode maps a run outcome to its exit code.
-func runExitCode(outcome string) int {
-	switch outcome {
-	case runner.OutcomeSuccess:
-		return exitOK
-	case runner.OutcomeCopyPartial:
-		return exitCopyFailed
-	case runner.OutcomeSnapshotFailed:
-		return exitSnapshotFailed
-	case runner.OutcomePreflightFailed:
-		return exitPreflight
-	case runner.OutcomeLocked:
-		return exitLocked
-	case runner.OutcomeCleanupFailed:
-		return exitShadowsLeaked
-	case runner.OutcomeTimeout:
-		return exitTimeout
-	case runner.OutcomeInterrupted:
-		return exitInterrupted
+// exitStatusHelp is the EXIT STATUS section of --help.
+func exitStatusHelp() string {
+	var b strings.Builder
+	b.WriteString("EXIT STATUS:\n")
+	b.WriteString("   0   success\n")
+	fmt.Fprintf(&b, "   %d   lint --strict found warnings (and no errors); guard: the deletion guard refused (exit %d)\n", exitLintWarn, robocmd.GuardRefusedExit)
+	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed)\n", exitUsage)
+	fmt.Fprintf(&b, "   %d   lint found errors\n", exitLintError)
+	fmt.Fprintf(&b, "   %d   a file could not be read or written (a missing job file too), a state file is tampered or corrupt, or an internal error\n", exitFailure)
+	for _, o := range report.Outcomes() {
+		if o.ExitCode() >= 10 {
+			fmt.Fprintf(&b, "   %d  run: %s\n", o.ExitCode(), o.Meaning())
+		}
 	}
-	return exitFailure
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // usageError is a problem with the command line itself.
@@ -103,7 +79,7 @@ func exitCode(err error, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "vssmirror:", err)
 	var re *runner.Error
 	if errors.As(err, &re) {
-		return runExitCode(re.Outcome)
+		return re.Outcome.ExitCode()
 	}
 	var ue *usageError
 	switch {

@@ -5,13 +5,13 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/dshgen/script"
 )
 
 // lintJSON is the --json output of lint.
 type lintJSON struct {
 	Schema   int                 `json:"schema"`
-	Files    []dshgen.FileReport `json:"files"`
+	Files    []script.FileReport `json:"files"`
 	Errors   int                 `json:"errors"`
 	Warnings int                 `json:"warnings"`
 }
@@ -31,7 +31,7 @@ func lintCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("rules") {
-				for _, r := range dshgen.Rules {
+				for _, r := range script.Rules {
 					fmt.Fprintf(c.App.Writer, "%-24s %-7s %s\n", r.ID, r.Severity, r.Summary)
 				}
 				return nil
@@ -39,9 +39,9 @@ func lintCommand() *cli.Command {
 			if c.NArg() == 0 {
 				return usagef("lint needs at least one diskshadow script")
 			}
-			out := lintJSON{Schema: 1, Files: []dshgen.FileReport{}}
+			out := lintJSON{Schema: 1, Files: []script.FileReport{}}
 			for _, p := range c.Args().Slice() {
-				r, err := dshgen.LintFile(p)
+				r, err := script.LintFile(p)
 				if err != nil {
 					return err
 				}

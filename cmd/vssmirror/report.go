@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/report"
 )
 
 func reportCommand() *cli.Command {
@@ -23,12 +23,12 @@ func reportCommand() *cli.Command {
 			if c.NArg() == 0 {
 				return usagef("report needs at least one log file")
 			}
-			opts := runner.ReadOptions{CodePage: c.Int("codepage")}
+			opts := report.ReadOptions{CodePage: c.Int("codepage")}
 			if c.IsSet("exit-code") {
 				code := c.Int("exit-code")
 				opts.ExitCode = &code
 			}
-			rep, err := runner.ReadLogs(c.Args().Slice(), opts)
+			rep, err := report.ReadLogs(c.Args().Slice(), opts)
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestReportJSONSchema(t *testing.T) {
-	code, stdout, stderr := vssm(t, "report", "--json", "--exit-code", "9", "../../../shared/fixtures/robocopy/02_ru_cp866_mt32_error5_retries_retry_limit_extra.log")
+	code, stdout, stderr := vssm(t, "report", "--json", "--exit-code", "9", "../../testdata/robocopy/02_ru_cp866_mt32_error5_retries_retry_limit_extra.log")
 	require.Equal(t, 0, code, stderr)
 	var rep struct {
 		Schema int `json:"schema"`
@@ -34,7 +34,7 @@ func TestReportJSONSchema(t *testing.T) {
 }
 
 func TestReportHumanAndDiskshadow(t *testing.T) {
-	code, stdout, _ := vssm(t, "report", "../../../shared/fixtures/robocopy/05_en_tee_error53_retries_retry_limit_exceeded.log", "../../../shared/fixtures/diskshadow/com_call_InitializeForBackup_failed.log")
+	code, stdout, _ := vssm(t, "report", "../../testdata/robocopy/05_en_tee_error53_retries_retry_limit_exceeded.log", "../../testdata/diskshadow/com_call_InitializeForBackup_failed.log")
 	require.Equal(t, 0, code)
 	assert.Contains(t, stdout, "outcome: FATAL")
 	assert.Contains(t, stdout, `Accessing Destination Directory  \\falcon\rwg$\`)

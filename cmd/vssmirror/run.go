@@ -9,11 +9,12 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/report"
 )
 
 // runFlags are shared by run and cleanup.
@@ -25,6 +26,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "report", Usage: "write the JSON report to this file"},
 		&cli.BoolFlag{Name: "json", Usage: "print the JSON report on standard output"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not stream diskshadow's output"},
+		&cli.DurationFlag{Name: "cleanup-timeout", Value: job.CleanupTimeout, Usage: "bound of the diskshadow that deletes leftover shadows (it runs even after --timeout)"},
 	}
 }
 
@@ -36,7 +38,7 @@ func runCommand() *cli.Command {
 			"runs diskshadow there, journals every shadow as it appears, and deletes whatever the run\n" +
 			"created if it does not end cleanly. The exit code says what happened (see EXIT STATUS).",
 		Flags: append(runFlags(),
-			&cli.DurationFlag{Name: "timeout", Value: 12 * time.Hour, Usage: "stop the whole run after this long, then clean up"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after this long, then clean up (default: the job's timeout field, 12h unless set)"},
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 			&cli.StringFlag{Name: "prom", Usage: "write the run's metrics to this Prometheus text file (windows_exporter textfile collector)"},
@@ -60,7 +62,7 @@ func cleanupCommand() *cli.Command {
 }
 
 // doRun reads the flags into runner.Options, runs fn and writes the report.
-func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runner.Report, error)) error {
+func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*report.Report, error)) error {
 	j, err := loadJob(c)
 	if err != nil {
 		return err
@@ -73,7 +75,7 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runn
 	}
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
-		Timeout: c.Duration("timeout"), Console: console, ExitCode: runExitCode, SkipChecks: c.StringSlice("skip-check")})
+		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check")})
 	if c.Command.Name == "run" {
 		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom")}) {
 			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)
@@ -81,7 +83,11 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*runn
 	}
 	var outErr error
 	if p := c.String("report"); p != "" {
-		outErr = runner.WriteReport(p, rep)
+		if outErr = report.WriteFile(p, rep); outErr != nil && runErr == nil {
+			// The exit code says the report is missing; the summary must agree.
+			rep.ExitCode = exitFailure
+			rep.Notes = append(rep.Notes, "the report could not be written: "+outErr.Error())
+		}
 	}
 	if c.Bool("json") {
 		outErr = errors.Join(outErr, printJSON(c.App.Writer, rep))

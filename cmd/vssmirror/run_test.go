@@ -53,16 +53,16 @@ func TestRunCommandExitCodes(t *testing.T) {
 
 	t.Setenv("FAKEDSH_FAIL", "exec:8")
 	code, _, stderr = vssm(t, args...)
-	assert.Equal(t, exitCopyFailed, code, stderr)
+	assert.Equal(t, 10, code, stderr)
 	assert.Contains(t, stderr, `not copied: S:\Shares\locked.db`)
 
 	t.Setenv("FAKEDSH_FAIL", "create:8004231F")
 	code, _, _ = vssm(t, args...)
-	assert.Equal(t, exitSnapshotFailed, code)
+	assert.Equal(t, 11, code)
 
 	t.Setenv("FAKEDSH_FAIL", "exec:8,delete")
 	code, _, stderr = vssm(t, args...)
-	assert.Equal(t, exitShadowsLeaked, code)
+	assert.Equal(t, 14, code)
 	assert.Contains(t, stderr, "vssmirror cleanup --config")
 
 	t.Setenv("FAKEDSH_FAIL", "")
@@ -74,5 +74,5 @@ func TestRunCommandExitCodes(t *testing.T) {
 	assert.Empty(t, st.Shadows)
 
 	code, _, _ = vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", filepath.Join(dir, "missing.exe"), "--state-dir", filepath.Join(dir, "state"), "--quiet")
-	assert.Equal(t, exitPreflight, code)
+	assert.Equal(t, 12, code)
 }

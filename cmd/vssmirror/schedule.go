@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/taskxml"
 )
 
 func scheduleCommand() *cli.Command {
@@ -19,7 +19,7 @@ func scheduleCommand() *cli.Command {
 			configFlag(),
 			&cli.StringFlag{Name: "at", Usage: "start time, HH:MM (24-hour), required"},
 			&cli.StringFlag{Name: "days", Usage: "MON,TUE,...; default every day"},
-			&cli.StringFlag{Name: "user", Usage: `account to run as, e.g. DOMAIN\svc_backup (schtasks asks for its password); default SYSTEM`},
+			&cli.StringFlag{Name: "user", Usage: `account to run as, e.g. DOMAIN\svc_backup (schtasks asks for its password) or a gMSA DOMAIN\gmsa$ (no password); default SYSTEM`},
 			&cli.StringFlag{Name: "out", Usage: "XML file to write (default <name>-task.xml)"},
 			&cli.StringFlag{Name: "exe", Usage: "absolute path of vssmirror.exe on the server (default this program)"},
 			&cli.StringFlag{Name: "job-path", Usage: "absolute path of the job file on the server (default --config made absolute)"},
@@ -44,12 +44,12 @@ func scheduleCommand() *cli.Command {
 			if d := c.String("days"); d != "" {
 				days = strings.Split(d, ",")
 			}
-			data, cmd, err := runner.Schedule(runner.ScheduleOptions{JobName: j.Name, ConfigPath: jobPath, Exe: exe, WorkDir: j.ScriptsDir,
-				At: c.String("at"), Days: days, User: c.String("user"), TimeLimit: "PT13H"}, out)
+			data, cmd, err := taskxml.Schedule(taskxml.Options{JobName: j.Name, ConfigPath: jobPath, Exe: exe, WorkDir: j.ScriptsDir,
+				At: c.String("at"), Days: days, User: c.String("user"), TimeLimit: j.TaskTimeLimit()}, out)
 			if err != nil {
 				return usagef("%v", err)
 			}
-			if err := runner.WriteSchedule(out, data); err != nil {
+			if err := taskxml.Write(out, data); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.App.ErrWriter, "wrote %s; review it, then import it (elevated) with:\n", out)

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/state"
 )
 
 func setsCommand() *cli.Command {
@@ -27,7 +28,7 @@ func setsCommand() *cli.Command {
 			if stateDir == "" {
 				stateDir = runner.DefaultStateDir()
 			}
-			sets, err := runner.ListSets(j, stateDir)
+			sets, err := state.ListSets(j, stateDir, state.Running(stateDir, j.Name))
 			if err != nil {
 				return err
 			}
@@ -35,7 +36,7 @@ func setsCommand() *cli.Command {
 				return printJSON(c.App.Writer, sets)
 			}
 			tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "SET\tFOLDER\tLAST GOOD RUN\tMARKER")
+			fmt.Fprintln(tw, "SET\tFOLDER\tSTATE\tLAST GOOD RUN\tMARKER")
 			for _, s := range sets {
 				name, last := s.Set, "never"
 				if name == "" {
@@ -44,7 +45,7 @@ func setsCommand() *cli.Command {
 				if s.LastGood != nil {
 					last = s.LastGood.End.Local().Format("2006-01-02 15:04") + " " + s.LastGood.RunID
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, s.Folder, last, s.Marker)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, s.Folder, s.State, last, s.Marker)
 			}
 			return tw.Flush()
 		},

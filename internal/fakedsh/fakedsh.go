@@ -16,6 +16,7 @@
 //	                   hang:CMD            hang forever when reaching command CMD (create, expose, exec)
 //	                   crash:CMD           exit abruptly (code 3) after command CMD
 //	                   delete              every delete shadows fails
+//	                   list                list shadows fails and diskshadow quits
 //	                   hollow              expose succeeds but the letter shows nothing
 //	FAKEDSH_TAKEN      drive letters already in use, e.g. "S,T"
 //	FAKEDSH_SNAPDIR    if set, shadows hold data: create copies the volume's
@@ -272,6 +273,8 @@ func (f *fake) command(cmd string, w []string) (code int, quit bool) {
 		return f.exec(f.expand(w[1]))
 	case cmd == "delete" && len(w) >= 3 && lower[1] == "shadows":
 		return f.delete(lower[2], w[3:])
+	case cmd == "list" && len(w) >= 2 && lower[1] == "shadows":
+		return f.list()
 	case cmd == "exit":
 		return 0, true
 	case cmd == "end":
@@ -346,6 +349,22 @@ func (f *fake) create() (int, bool) {
 			fh.Close()
 		}
 	}
+	return 0, false
+}
+
+// list prints every shadow on the "server", shaped like list shadows all.
+func (f *fake) list() (int, bool) {
+	if _, ok := f.fails["list"]; ok {
+		f.failBlock("80042302", "VSS_E_UNEXPECTED")
+		return 1, true
+	}
+	fmt.Fprintf(f.out, "Querying all shadow copies on the computer ...\n")
+	for i, s := range f.st.Shadows {
+		fmt.Fprintf(f.out, "\t* Shadow copy ID = %s\t\t%%%s%%\n", s.ID, s.Alias)
+		fmt.Fprintf(f.out, "\t\t- Shadow copy set: %s\t%%VSS_SHADOW_SET%%\n", s.Set)
+		fmt.Fprintf(f.out, "\t\t- Original volume name: \\\\?\\Volume{00000000-0000-0000-0000-00000000000%d}\\ [%s\\]\n", i%10, s.Volume)
+	}
+	fmt.Fprintf(f.out, "Number of shadow copies listed: %d\n", len(f.st.Shadows))
 	return 0, false
 }
 

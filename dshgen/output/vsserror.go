@@ -1,0 +1,105 @@
+package output
+
+import "fmt"
+
+// HRESULT is a COM/VSS result code as diskshadow prints it
+// ("- Returned HRESULT: 80042306"). It implements error, so
+// errors.Is(err, HRESULT(0x80042316)) works on wrapped errors.
+type HRESULT uint32
+
+// VSS result codes the runner acts on (vsserror.h).
+const (
+	VSSObjectNotFound        HRESULT = 0x80042308
+	VSSProviderVeto          HRESULT = 0x80042306
+	VSSSnapshotSetInProgress HRESULT = 0x80042316
+	VSSMaxSnapshotsReached   HRESULT = 0x80042317
+	VSSInsufficientStorage   HRESULT = 0x8004231F
+	VSSFlushWritesTimeout    HRESULT = 0x80042313
+	VSSHoldWritesTimeout     HRESULT = 0x80042314
+	VSSWriterInconsistent    HRESULT = 0x800423F0
+	VSSWriterRetryable       HRESULT = 0x800423F3
+	VSSWriterNonRetryable    HRESULT = 0x800423F4
+)
+
+// vssNames maps VSS HRESULTs to their names in vsserror.h.
+var vssNames = map[HRESULT]string{
+	0x80042301: "VSS_E_BAD_STATE",
+	0x80042302: "VSS_E_UNEXPECTED",
+	0x80042303: "VSS_E_PROVIDER_ALREADY_REGISTERED",
+	0x80042304: "VSS_E_PROVIDER_NOT_REGISTERED",
+	0x80042306: "VSS_E_PROVIDER_VETO",
+	0x80042307: "VSS_E_PROVIDER_IN_USE",
+	0x80042308: "VSS_E_OBJECT_NOT_FOUND",
+	0x8004230C: "VSS_E_VOLUME_NOT_SUPPORTED",
+	0x8004230D: "VSS_E_OBJECT_ALREADY_EXISTS",
+	0x8004230E: "VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER",
+	0x8004230F: "VSS_E_UNEXPECTED_PROVIDER_ERROR",
+	0x80042310: "VSS_E_CORRUPT_XML_DOCUMENT",
+	0x80042311: "VSS_E_INVALID_XML_DOCUMENT",
+	0x80042312: "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED",
+	0x80042313: "VSS_E_FLUSH_WRITES_TIMEOUT",
+	0x80042314: "VSS_E_HOLD_WRITES_TIMEOUT",
+	0x80042315: "VSS_E_UNEXPECTED_WRITER_ERROR",
+	0x80042316: "VSS_E_SNAPSHOT_SET_IN_PROGRESS",
+	0x80042317: "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED",
+	0x80042318: "VSS_E_WRITER_INFRASTRUCTURE",
+	0x80042319: "VSS_E_WRITER_NOT_RESPONDING",
+	0x8004231A: "VSS_E_WRITER_ALREADY_SUBSCRIBED",
+	0x8004231B: "VSS_E_UNSUPPORTED_CONTEXT",
+	0x8004231D: "VSS_E_VOLUME_IN_USE",
+	0x8004231E: "VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED",
+	0x8004231F: "VSS_E_INSUFFICIENT_STORAGE",
+	0x80042320: "VSS_E_NO_SNAPSHOTS_IMPORTED",
+	0x80042322: "VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED",
+	0x80042324: "VSS_E_REMOTE_SERVER_UNAVAILABLE",
+	0x80042325: "VSS_E_REMOTE_SERVER_UNSUPPORTED",
+	0x80042326: "VSS_E_REVERT_IN_PROGRESS",
+	0x80042327: "VSS_E_REVERT_VOLUME_LOST",
+	0x80042328: "VSS_E_REBOOT_REQUIRED",
+	0x80042329: "VSS_E_TRANSACTION_FREEZE_TIMEOUT",
+	0x8004232A: "VSS_E_TRANSACTION_THAW_TIMEOUT",
+	0x8004232B: "VSS_E_VOLUME_NOT_LOCAL",
+	0x8004232C: "VSS_E_CLUSTER_TIMEOUT",
+	0x800423F0: "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT",
+	0x800423F1: "VSS_E_WRITERERROR_OUTOFRESOURCES",
+	0x800423F2: "VSS_E_WRITERERROR_TIMEOUT",
+	0x800423F3: "VSS_E_WRITERERROR_RETRYABLE",
+	0x800423F4: "VSS_E_WRITERERROR_NONRETRYABLE",
+	0x800423F5: "VSS_E_WRITERERROR_RECOVERY_FAILED",
+	0x800423F6: "VSS_E_BREAK_REVERT_ID_FAILED",
+	0x800423F7: "VSS_E_LEGACY_PROVIDER",
+	0x800423F8: "VSS_E_MISSING_DISK",
+	0x80070005: "E_ACCESSDENIED",
+	0x80070057: "E_INVALIDARG",
+	0x8007000E: "E_OUTOFMEMORY",
+	0x80004005: "E_FAIL",
+}
+
+// Name returns the symbolic name of h, e.g. VSS_E_PROVIDER_VETO, or its
+// hex value when unknown.
+func (h HRESULT) Name() string {
+	if n, ok := vssNames[h]; ok {
+		return n
+	}
+	return fmt.Sprintf("0x%08X", uint32(h))
+}
+
+// Error implements error.
+func (h HRESULT) Error() string {
+	return fmt.Sprintf("%s (0x%08X)", h.Name(), uint32(h))
+}
+
+// Retryable reports whether VSS says trying again later may succeed:
+// another snapshot in progress, flush or hold-writes timeouts, or a
+// writer's retryable error.
+func (h HRESULT) Retryable() bool {
+	switch h {
+	case VSSSnapshotSetInProgress, VSSFlushWritesTimeout, VSSHoldWritesTimeout, VSSWriterRetryable:
+		return true
+	}
+	return false
+}
+
+// Code is the HRESULT as diskshadow prints it and Failure.Code holds it:
+// eight upper-case hex digits, no 0x.
+func (h HRESULT) Code() string { return fmt.Sprintf("%08X", uint32(h)) }

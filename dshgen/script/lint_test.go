@@ -1,0 +1,238 @@
+package script
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// dsh joins lines with CRLF, as a correct script is written.
+func dsh(lines ...string) string { return strings.Join(lines, "\r\n") + "\r\n" }
+
+// good is a clean persistent backup script every rule case starts from.
+var good = []string{
+	"set context persistent",
+	"set metadata C:\\vss\\job.cab",
+	"set verbose on",
+	"writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}",
+	"begin backup",
+	"add volume D: alias vol_d",
+	"create",
+	"expose %vol_d% S:",
+	"exec C:\\vss\\job.cmd",
+	"end backup",
+	"delete shadows exposed S:",
+	"exit",
+}
+
+func lintText(t *testing.T, text string) []Finding {
+	t.Helper()
+	f, err := LintReader("t.dsh", strings.NewReader(text))
+	require.NoError(t, err)
+	return f
+}
+
+func rulesOf(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%d:%s", f.Line, f.Rule))
+	}
+	return out
+}
+
+func replace(lines []string, i int, with ...string) []string {
+	out := append([]string{}, lines[:i]...)
+	out = append(out, with...)
+	return append(out, lines[i+1:]...)
+}
+
+func TestGoodScriptIsClean(t *testing.T) {
+	assert.Empty(t, lintText(t, dsh(good...)))
+}
+
+// TestRules has, for every rule, a minimal script that triggers it (bad)
+// and a close one that does not (ok).
+func TestRules(t *testing.T) {
+	tests := []struct {
+		rule string
+		bad  string
+		want []string // "line:rule" of the findings of this rule
+		ok   string
+	}{
+		{"line-endings", strings.Join(good, "\n") + "\n", []string{"1:line-endings"}, dsh(good...)},
+		{"line-endings", dsh(good[:3]...) + strings.Join(good[3:], "\n") + "\n", []string{"4:line-endings"}, dsh(good...)},
+		{"encoding", "\ufeff" + dsh(good...), []string{"1:encoding"}, dsh(good...)},
+		{"encoding", dsh(replace(good, 8, "exec C:\\vss\\sauvegardé.cmd")...), []string{"9:encoding"}, dsh(good...)},
+		{"encoding", string([]byte{0xFF, 0xFE, 'e', 0, 'x', 0, 'i', 0, 't', 0, '\r', 0, '\n', 0}), []string{"1:encoding"}, "exit\r\n"},
+		{"unknown-command", dsh(replace(good, 11, "exti")...), []string{"12:unknown-command"}, dsh(good...)},
+		{"unknown-command", dsh(replace(good, 9, "end backu")...), []string{"10:unknown-command"}, dsh(good...)},
+		{"bad-syntax", dsh(replace(good, 0, "set context persistant")...), []string{"1:bad-syntax"}, dsh(good...)},
+		{"bad-syntax", dsh(replace(good, 5, "add volume D: alais vol_d")...), []string{"6:bad-syntax"}, dsh(good...)},
+		{"bad-syntax", dsh(append([]string{"set option diferential"}, good...)...), []string{"1:bad-syntax"}, dsh(append([]string{"set option differential"}, good...)...)},
+		{"expose-not-persistent", dsh("set context volatile", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:"), []string{"4:expose-not-persistent"}, dsh("set context persistent nowriters", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:")},
+		{"expose-not-persistent", dsh("add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:"), []string{"3:expose-not-persistent"}, dsh("set context clientaccessible", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:")},
+		{"undefined-alias", dsh(replace(good, 6, "expose %vol_d% S:", "create")...), []string{"7:undefined-alias"}, dsh(good...)},
+		{"undefined-alias", dsh(replace(good, 7, "expose %vol_e% S:")...), []string{"8:undefined-alias"}, dsh(good...)},
+		{"duplicate-alias", dsh(replace(good, 5, "add volume D: alias vol_d", "add volume E: alias VOL_D")...), []string{"7:duplicate-alias"}, dsh(replace(good, 5, "add volume D: alias vol_d", "add volume E: alias vol_e")...)},
+		{"duplicate-alias", dsh(replace(good, 5, "add volume D: alias VSS_SHADOW_SET")...), []string{"6:duplicate-alias"}, dsh(good...)},
+		{"duplicate-alias", dsh(append([]string{"add alias DISKSH_PARAM_1 x"}, good...)...), []string{"1:duplicate-alias"}, dsh(good...)},
+		{"letter-exposed-twice", dsh("set context persistent nowriters", "add volume D: alias vol_d", "add volume E: alias vol_e", "create", "expose %vol_d% S:", "expose %vol_e% s:", "delete shadows exposed S:"), []string{"6:letter-exposed-twice"},
+			dsh("set context persistent nowriters", "add volume D: alias vol_d", "add volume E: alias vol_e", "create", "expose %vol_d% S:", "expose %vol_e% T:", "delete shadows exposed S:", "delete shadows exposed T:")},
+		{"create-without-volume", dsh("set context persistent nowriters", "create"), []string{"2:create-without-volume"}, dsh("set context persistent nowriters", "add volume D:", "create", "delete shadows volume D:")},
+		{"too-many-volumes", tooMany(65), []string{"66:too-many-volumes"}, tooMany(64)},
+		{"verify-without-writers", dsh(replace(good, 0, "set context persistent nowriters")...), []string{"4:verify-without-writers"}, dsh(good...)},
+		{"end-without-begin", dsh(replace(good, 4)...), []string{"9:end-without-begin"}, dsh(good...)},
+		{"option-conflict", dsh(append([]string{"set option noautorecover txfrecover"}, good...)...), []string{"1:option-conflict"}, dsh(append([]string{"set option txfrecover rollbackrecover"}, good...)...)},
+		{"option-conflict", dsh(append([]string{"set option differential plex"}, good...)...), []string{"1:option-conflict"}, dsh(append([]string{"set option plex transportable"}, good...)...)},
+		{"delete-all", dsh(replace(good, 10, "delete shadows all")...), []string{"11:delete-all"}, dsh(good...)},
+		{"context-after-add", dsh(append([]string{"add volume D: alias vol_d"}, replace(good, 5)...)...), []string{"2:context-after-add"}, dsh(good...)},
+		{"begin-without-end", dsh(replace(good, 9)...), []string{"5:begin-without-end"}, dsh(good...)},
+		{"exposed-not-deleted", dsh(replace(good, 10)...), []string{"8:exposed-not-deleted"}, dsh(good...)},
+		{"exposed-not-deleted", dsh(replace(good, 10, "delete shadows exposed T:")...), []string{"8:exposed-not-deleted"}, dsh(replace(good, 10, "delete shadows id %vol_d%")...)},
+		{"exec-without-cleanup", dsh("set context persistent", "set metadata C:\\m.cab", "add volume D: alias vol_d", "create", "delete shadows volume D:", "exec C:\\x.cmd"), []string{"6:exec-without-cleanup"},
+			dsh("set context persistent", "set metadata C:\\m.cab", "add volume D: alias vol_d", "create", "exec C:\\x.cmd", "delete shadows volume D:")},
+		{"end-before-exec", dsh(replace(replace(good, 9), 8, "end backup", "exec C:\\vss\\job.cmd")...), []string{"9:end-before-exec"}, dsh(good...)},
+		{"no-metadata", dsh(replace(good, 1)...), []string{"6:no-metadata"}, dsh(good...)},
+		{"no-metadata", dsh(replace(good, 1)...) + "# lint:ignore no-metadata restore is done from the files\r\n", nil, dsh(good...)},
+		{"path-with-spaces", dsh(replace(good, 8, `exec "C:\my scripts\job.cmd"`)...), []string{"9:path-with-spaces"}, dsh(good...)},
+		{"path-with-spaces", dsh(replace(good, 1, `set metadata "C:\my backup\job.cab"`)...), []string{"2:path-with-spaces"}, dsh(good...)},
+	}
+	ruleSeen := map[string]bool{}
+	for i, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%d", tt.rule, i), func(t *testing.T) {
+			ruleSeen[tt.rule] = true
+			var got []string
+			for _, f := range lintText(t, tt.bad) {
+				if f.Rule == tt.rule {
+					got = append(got, fmt.Sprintf("%d:%s", f.Line, f.Rule))
+					assert.Equal(t, ruleOf(tt.rule).Severity, f.Severity)
+					assert.NotEmpty(t, f.Message)
+				}
+			}
+			assert.Equal(t, tt.want, got, "bad script")
+			for _, f := range lintText(t, tt.ok) {
+				assert.NotEqual(t, tt.rule, f.Rule, "ok script: %s", f)
+			}
+		})
+	}
+	for _, r := range Rules {
+		assert.True(t, ruleSeen[r.ID], "rule %s has no test case", r.ID)
+	}
+}
+
+func tooMany(n int) string {
+	lines := []string{"set context persistent nowriters"}
+	for i := 0; i < n; i++ {
+		lines = append(lines, fmt.Sprintf(`add volume C:\mnt\v%d`, i))
+	}
+	return dsh(append(lines, "create", "delete shadows set %VSS_SHADOW_SET%")...)
+}
+
+func TestSuggestions(t *testing.T) {
+	fs := lintText(t, dsh("set context persistent nowritters", "exti", "delete shadows exposd S:"))
+	require.Len(t, fs, 3)
+	assert.Contains(t, fs[0].Message, "did you mean nowriters")
+	assert.Contains(t, fs[1].Message, "did you mean exit")
+	assert.Contains(t, fs[2].Message, "did you mean exposed")
+}
+
+func TestErrorsCannotBeIgnored(t *testing.T) {
+	fs := lintText(t, dsh("# lint:ignore delete-all because", "delete shadows all"))
+	assert.Equal(t, []string{"2:delete-all"}, rulesOf(fs))
+}
+
+func TestParseKeepsLinesAndCase(t *testing.T) {
+	s, err := Parse(strings.NewReader(dsh("# comment", "", "SET CONTEXT PERSISTENT NOWRITERS", "  Add Volume c: ALIAS temp", "WRITER VERIFY \"Microsoft Exchange Writer\"", "expose %temp% z:")))
+	require.NoError(t, err)
+	assert.Equal(t, EOLCRLF, s.LineEndings)
+	assert.Equal(t, EncASCII, s.Encoding)
+	require.Len(t, s.Statements, 4)
+	assert.Equal(t, 3, s.Statements[0].Line)
+	assert.Equal(t, "set context", s.Statements[0].String())
+	assert.Equal(t, "  Add Volume c: ALIAS temp", s.Statements[1].Raw)
+	assert.Equal(t, []string{"c:", "ALIAS", "temp"}, s.Statements[1].Args)
+	assert.Equal(t, []string{"Microsoft Exchange Writer"}, s.Statements[2].Args)
+	assert.True(t, s.Statements[3].Known)
+}
+
+func TestLintFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, err := LintFile(filepath.Join(dir, "missing.dsh"))
+	assert.ErrorContains(t, err, "missing.dsh: no such file")
+	bin := filepath.Join(dir, "x.dsh")
+	require.NoError(t, os.WriteFile(bin, []byte{0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0}, 0o644))
+	_, err = LintFile(bin)
+	assert.ErrorIs(t, err, ErrBinary)
+	assert.ErrorContains(t, err, "x.dsh")
+}
+
+// scriptEcho matches diskshadow's echo of a script line in a log.
+var scriptEcho = regexp.MustCompile(`^-> ?(.*)$`)
+
+// TestFixtureScriptsParse rebuilds the script each real diskshadow log
+// echoes ("-> line") and checks it parses into the commands seen.
+func TestFixtureScriptsParse(t *testing.T) {
+	logs, err := filepath.Glob("../../testdata/diskshadow/*.log")
+	require.NoError(t, err)
+	require.NotEmpty(t, logs)
+	total := 0
+	for _, p := range logs {
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		var lines []string
+		for _, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+			if m := scriptEcho.FindStringSubmatch(strings.TrimSpace(l)); m != nil && !strings.Contains(m[1], " = {") {
+				lines = append(lines, m[1])
+			}
+		}
+		s, err := Parse(strings.NewReader(dsh(lines...)))
+		require.NoError(t, err, p)
+		_ = Lint(p, s)
+		for _, st := range s.Statements {
+			total++
+			// Every echoed command in the fixtures is valid diskshadow, except
+			// the typo "end backu" (LF script) that one log shows.
+			if strings.Contains(st.Raw, "backu") && !strings.Contains(st.Raw, "backup") {
+				assert.False(t, st.Known, "%s: %q", filepath.Base(p), st.Raw)
+				continue
+			}
+			if st.Verb == "expose" || st.Verb == "set" || st.Verb == "add" || st.Verb == "create" || st.Verb == "exit" {
+				assert.True(t, st.Known, "%s: %q", filepath.Base(p), st.Raw)
+			}
+		}
+	}
+	assert.Greater(t, total, 20)
+}
+
+// TestSeedScripts lints the scripts published in the seed documents: the
+// Domino start script exposes an alias that no create defined.
+func TestSeedScripts(t *testing.T) {
+	domino := dsh("set context persistent nowriters  ", `set metadata c:\backup\`, "set verbose on", "begin backup", "add volume d: alias backup_d", "expose %backup_d% b:")
+	assert.Equal(t, []string{"4:begin-without-end", "6:undefined-alias", "6:exposed-not-deleted"}, rulesOf(lintText(t, domino)))
+	exchange := dsh("# set verbose on", "set context persistent", "writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "begin backup", "add volume c: alias shadow_c", "create", "expose %shadow_c% g:", "# exec offline-backup.cmd", "end backup", "delete shadows exposed g:", "exit")
+	assert.Equal(t, []string{"6:no-metadata"}, rulesOf(lintText(t, exchange)))
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(dsh(good...)))
+	f.Add([]byte("\xff\xfes\x00e\x00t\x00"))
+	f.Add([]byte("expose %a%% b:\rexec \"x"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, fd := range Lint("f.dsh", s) {
+			if fd.Line < 1 || fd.Rule == "" || fd.Message == "" {
+				t.Fatalf("bad finding %+v", fd)
+			}
+		}
+	})
+}

@@ -1,0 +1,27 @@
+package utf16text
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRoundTrip(t *testing.T) {
+	for _, s := range []string{"", "abc\r\n", "Zürich € 日本 😀"} {
+		b := EncodeLE(s)
+		assert.Equal(t, BOMLE, b[:2])
+		got, be, ok := Decode(b)
+		assert.True(t, ok)
+		assert.False(t, be)
+		assert.Equal(t, s, got)
+	}
+}
+
+func TestDecodeBigEndianAndOddLength(t *testing.T) {
+	got, be, ok := Decode([]byte{0xFE, 0xFF, 0x00, 'h', 0x00, 'i', 0x00})
+	assert.True(t, ok)
+	assert.True(t, be)
+	assert.Equal(t, "hi", got)
+	_, _, ok = Decode([]byte("plain"))
+	assert.False(t, ok)
+}

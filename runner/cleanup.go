@@ -1,0 +1,156 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/dshgen/output"
+	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/state"
+)
+
+// deleteJournaled deletes exactly the shadows in the journal, one
+// diskshadow call per ID (a failed delete never keeps the others from
+// being tried), and removes from the journal those that are gone. Each
+// call's script is rendered from the cleanup-ids template and linted.
+//
+// Whether a shadow is gone is read from what does not depend on the
+// language of diskshadow's messages: the script lists the shadows after
+// the delete, and a shadow whose ID no longer appears after the `-> list
+// shadows all` echo is gone; one whose ID still appears is left. When the
+// listing did not run, only the HRESULT of VSS_E_OBJECT_NOT_FOUND (the
+// shadow was already gone) counts as gone.
+func (r *run) deleteJournaled(dir string) report.CleanupResult {
+	res := report.CleanupResult{Attempted: true, Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}
+	res.Command = fmt.Sprintf("vssmirror cleanup --config %s --state-dir %s", orDash(r.opts.ConfigPath), r.opts.StateDir)
+	ids := r.journal.IDs()
+	ctx, cancel := context.WithTimeout(context.Background(), r.opts.CleanupTimeout)
+	defer cancel()
+	var gone []string
+	for i, id := range ids {
+		fate := r.deleteOne(ctx, dir, i+1, id)
+		res.Shadows = append(res.Shadows, fate)
+		if fate.Fate == report.FateLeft {
+			res.Leaked = append(res.Leaked, id)
+			continue
+		}
+		res.Deleted = append(res.Deleted, id)
+		gone = append(gone, id)
+	}
+	if len(gone) > 0 {
+		if err := r.journal.Remove(gone...); err != nil {
+			r.journalFailed(err)
+		}
+	}
+	if len(res.Leaked) > 0 {
+		res.Command += " (or by hand in diskshadow: delete shadows id " + strings.Join(res.Leaked, ", delete shadows id ") + ")"
+	}
+	return res
+}
+
+// deleteOne runs one diskshadow that deletes one shadow and lists what is
+// left, and tells that shadow's fate.
+func (r *run) deleteOne(ctx context.Context, dir string, n int, id string) report.ShadowFate {
+	fate := report.ShadowFate{ID: id, Fate: report.FateLeft}
+	f, err := dshgen.RenderCleanup(r.j.Name, []string{id}, r.opts.TemplateDir)
+	if err != nil {
+		fate.Message = err.Error()
+		return fate
+	}
+	stamp := r.opts.Now().UTC().Format("20060102T150405")
+	base := fmt.Sprintf("cleanup-%s-%d", stamp, n)
+	script := filepath.Join(dir, base+".dsh")
+	if err := os.WriteFile(script, f.Data, 0o600); err != nil {
+		fate.Message = fmt.Sprintf("writing the cleanup script: %v", err)
+		return fate
+	}
+	res, err := runDiskshadow(ctx, r.exe, script, filepath.Join(dir, base+".log"), dir, r.childEnv(), r.console, r.logWriter(), nil)
+	if err != nil {
+		fate.Message = err.Error()
+		r.say("cleanup: %v", err)
+	}
+	fate.Fate, fate.Message = judgeDelete(res.Output, id, fate.Message)
+	return fate
+}
+
+// judgeDelete tells from a cleanup diskshadow's output whether shadow id
+// is gone.
+func judgeDelete(out *output.Output, id, msg string) (string, string) {
+	listed := slices.ContainsFunc(out.Listed, func(g string) bool { return strings.EqualFold(g, id) })
+	notFound := slices.ContainsFunc(out.Failures, func(f output.Failure) bool {
+		return f.Code == output.VSSObjectNotFound.Code()
+	})
+	switch {
+	case out.ListRan && listed:
+		return report.FateLeft, orText(msg, "the shadow copy is still listed after the delete")
+	case notFound:
+		return report.FateNotFound, "it no longer existed"
+	case out.ListRan:
+		return report.FateDeleted, ""
+	}
+	return report.FateLeft, orText(msg, "diskshadow stopped before listing the shadows: its fate is unknown")
+}
+
+func orText(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// logWriter is the run log, or nothing when it could not be created.
+func (r *run) logWriter() *os.File {
+	if r.runLog != nil {
+		return r.runLog
+	}
+	return os.NewFile(0, os.DevNull)
+}
+
+// Cleanup deletes the shadows recorded in the job's journal: what
+// `vssmirror cleanup` does by hand after a failed run.
+func Cleanup(ctx context.Context, opts Options) (*report.Report, error) {
+	r := newRun(opts, "cleanup-")
+	ds := resolveDiskshadow(r.opts.Diskshadow)
+	r.rep.Preflight = append(r.rep.Preflight, ds)
+	if !ds.OK {
+		return r.finish(report.PreflightFailed, &kindError{"preflight", &PreflightError{ds}})
+	}
+	r.exe = ds.Message
+	r.rep.Diskshadow.Path = ds.Message
+	if f := r.lockAndJournal(); f != nil {
+		return r.finish(f.outcome, f.err)
+	}
+	if len(r.journal.Entries) == 0 {
+		r.note("the journal lists no shadow copies: nothing to delete")
+		return r.finish(report.Success, nil)
+	}
+	dir := filepath.Join(r.opts.StateDir, r.rep.RunID)
+	r.rep.RunDir = dir
+	if err := state.MkdirPrivate(dir); err != nil {
+		r.rep.Cleanup.Leaked = r.journal.IDs()
+		return r.finish(report.CleanupFailed, &kindError{"cleanup", err})
+	}
+	lf, err := os.Create(filepath.Join(dir, "vssmirror-cleanup.log"))
+	if err != nil {
+		r.rep.Cleanup.Leaked = r.journal.IDs()
+		return r.finish(report.CleanupFailed, &kindError{"cleanup", err})
+	}
+	r.runLog = lf
+	r.rep.Cleanup = r.deleteJournaled(dir)
+	if len(r.rep.Cleanup.Leaked) > 0 {
+		return r.finish(report.CleanupFailed, &kindError{"cleanup", fmt.Errorf("%d shadow(s) could not be deleted: %s", len(r.rep.Cleanup.Leaked), strings.Join(r.rep.Cleanup.Leaked, ", "))})
+	}
+	return r.finish(report.Success, nil)
+}

@@ -1,0 +1,81 @@
+package notify
+
+import (
+	"bytes"
+	"sort"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/vssmirror/vssmirror/internal/atomicfile"
+	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/state"
+)
+
+// MetricNames lists every metric WriteProm writes, for the tests that
+// check alerting rules use only these.
+var MetricNames = []string{
+	"vssmirror_last_run_timestamp_seconds",
+	"vssmirror_last_success_timestamp_seconds",
+	"vssmirror_last_run_duration_seconds",
+	"vssmirror_last_run_bytes_copied",
+	"vssmirror_last_run_files_failed",
+	"vssmirror_shadows_leaked",
+	"vssmirror_last_run_exit_code",
+	"vssmirror_last_run_outcome",
+}
+
+// PromText renders the metrics of one run in the Prometheus text format,
+// with the Prometheus project's own encoder (expfmt).
+func PromText(h state.HistoryEntry, jobName string, lastSuccess time.Time) ([]byte, error) {
+	jobLabel := &dto.LabelPair{Name: proto.String("job"), Value: proto.String(jobName)}
+	gauge := func(name, help string, value float64) *dto.MetricFamily {
+		return &dto.MetricFamily{Name: proto.String(name), Help: proto.String(help), Type: dto.MetricType_GAUGE.Enum(),
+			Metric: []*dto.Metric{{Label: []*dto.LabelPair{jobLabel}, Gauge: &dto.Gauge{Value: proto.Float64(value)}}}}
+	}
+	ls := 0.0
+	if !lastSuccess.IsZero() {
+		ls = float64(lastSuccess.Unix())
+	}
+	families := []*dto.MetricFamily{
+		gauge(MetricNames[0], "End of the last run, Unix time.", float64(h.End.Unix())),
+		gauge(MetricNames[1], "End of the last fully successful run, Unix time (0: none).", ls),
+		gauge(MetricNames[2], "Duration of the last run.", h.End.Sub(h.Start).Seconds()),
+		gauge(MetricNames[3], "Bytes robocopy copied in the last run.", float64(h.BytesCopied)),
+		gauge(MetricNames[4], "Files robocopy could not copy in the last run.", float64(h.FilesFailed)),
+		gauge(MetricNames[5], "Shadow copies the last run could not delete.", float64(h.ShadowsLeaked)),
+		gauge(MetricNames[6], "Exit code of the last run.", float64(h.ExitCode)),
+	}
+	outcome := &dto.MetricFamily{Name: proto.String(MetricNames[7]), Help: proto.String("Outcome of the last run: 1 for the outcome it had."), Type: dto.MetricType_GAUGE.Enum()}
+	names := report.Outcomes()
+	sort.Slice(names, func(a, b int) bool { return names[a] < names[b] })
+	for _, o := range names {
+		v := 0.0
+		if o == h.Outcome {
+			v = 1
+		}
+		outcome.Metric = append(outcome.Metric, &dto.Metric{
+			Label: []*dto.LabelPair{jobLabel, {Name: proto.String("outcome"), Value: proto.String(string(o))}},
+			Gauge: &dto.Gauge{Value: proto.Float64(v)}})
+	}
+	families = append(families, outcome)
+	var b bytes.Buffer
+	for _, mf := range families {
+		if _, err := expfmt.MetricFamilyToText(&b, mf); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// WriteProm rewrites promFile atomically with the metrics of the run, the
+// last success taken from the job's history.
+func WriteProm(promFile string, rep *report.Report, history []state.HistoryEntry) error {
+	text, err := PromText(state.EntryOf(rep), rep.Job, state.LastSuccess(history))
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(promFile, text, 0o644)
+}

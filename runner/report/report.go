@@ -1,0 +1,264 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/vssmirror/vssmirror/dshgen/output"
+	"github.com/vssmirror/vssmirror/internal/atomicfile"
+	"github.com/vssmirror/vssmirror/robocmd"
+)
+
+// Outcome is how a run (or a cleanup) ended. It is the one owner of the
+// run's exit code, its Windows event ID and the outcome names in reports,
+// history, metrics and mail.
+type Outcome string
+
+// The outcomes, one per exit class.
+const (
+	Success         Outcome = "success"
+	CopyFailed      Outcome = "copy_failed"     // the snapshot worked, some files or sources were not copied
+	SnapshotFailed  Outcome = "snapshot_failed" // VSS error, writer not (fully) included, shadow not created or exposed
+	PreflightFailed Outcome = "preflight_failed"
+	Locked          Outcome = "locked"         // another run of this job holds the lock
+	CleanupFailed   Outcome = "cleanup_failed" // shadows this job created are left on the server
+	Timeout         Outcome = "timeout"
+	Interrupted     Outcome = "interrupted"
+	Failed          Outcome = "failed" // vssmirror's own files could not be read or trusted (a tampered journal), or an internal error; nothing was run
+)
+
+// outcomeTable holds each outcome's exit code and Windows event ID, in
+// the order of the exit codes.
+var outcomeTable = []struct {
+	o       Outcome
+	exit    int
+	eventID uint32
+	meaning string
+}{
+	{Success, 0, 1000, "success"},
+	{CopyFailed, 10, 1010, "the snapshot worked but files or sources were not copied (the report names them)"},
+	{SnapshotFailed, 11, 1011, "the snapshot failed (VSS error, writer or component not included, shadow not created or exposed)"},
+	{PreflightFailed, 12, 1012, "a preflight check failed; nothing was snapshot"},
+	{Locked, 13, 1013, "another run of this job holds the lock"},
+	{CleanupFailed, 14, 1014, "shadow copies this job created are left on the server (the report lists them)"},
+	{Timeout, 15, 1015, "timeout; diskshadow was stopped and its shadows deleted"},
+	{Interrupted, 16, 1016, "interrupted (Ctrl+C, service stop); diskshadow was stopped and its shadows deleted"},
+	{Failed, ExitFailure, 1004, "a state file is tampered or corrupt, or a file could not be read or written; nothing was run"},
+}
+
+// Outcomes lists every outcome in the order of their exit codes.
+func Outcomes() []Outcome {
+	out := make([]Outcome, len(outcomeTable))
+	for i, e := range outcomeTable {
+		out[i] = e.o
+	}
+	return out
+}
+
+// ExitFailure is the generic failure exit code: the outcome Failed, and
+// any outcome vssmirror does not know.
+const ExitFailure = 4
+
+// ExitCode is the process exit code of the outcome.
+func (o Outcome) ExitCode() int {
+	for _, e := range outcomeTable {
+		if e.o == o {
+			return e.exit
+		}
+	}
+	return ExitFailure
+}
+
+// EventID is the Windows Event Log event ID written for the outcome.
+func (o Outcome) EventID() uint32 {
+	for _, e := range outcomeTable {
+		if e.o == o {
+			return e.eventID
+		}
+	}
+	return 1004
+}
+
+// Meaning is the outcome's one-line explanation, as in --help's EXIT STATUS.
+func (o Outcome) Meaning() string {
+	for _, e := range outcomeTable {
+		if e.o == o {
+			return e.meaning
+		}
+	}
+	return "unknown outcome"
+}
+
+// Known reports whether o is one of the outcomes above.
+func (o Outcome) Known() bool {
+	for _, e := range outcomeTable {
+		if e.o == o {
+			return true
+		}
+	}
+	return false
+}
+
+// SourceOutcome is what happened to one source: robocopy's class
+// (success, partial, fatal) or one of the two outcomes robocopy never
+// reports.
+type SourceOutcome string
+
+// Source outcomes besides robocopy's classes.
+const (
+	SourceNotRun  SourceOutcome = "not_run" // no robocopy log: the copy script never reached this source
+	SourceGuarded SourceOutcome = "guarded" // the deletion guard refused to mirror it
+)
+
+// SourceOutcomeOf is the source outcome for a robocopy class.
+func SourceOutcomeOf(c robocmd.Class) SourceOutcome { return SourceOutcome(c.String()) }
+
+// Copied reports whether the source was mirrored without a failure.
+func (s SourceOutcome) Copied() bool { return s == SourceOutcomeOf(robocmd.Success) }
+
+// Report is the JSON report of a run. Field names are stable; Schema
+// changes when they do.
+type Report struct {
+	Schema          int            `json:"schema"`
+	Job             string         `json:"job"`
+	RunID           string         `json:"run_id"`
+	Set             string         `json:"set"` // backup set written (empty for sets: single)
+	Host            string         `json:"host"`
+	Start           time.Time      `json:"start"`
+	End             time.Time      `json:"end"`
+	DurationSeconds float64        `json:"duration_seconds"`
+	Outcome         Outcome        `json:"outcome"`
+	ExitCode        int            `json:"exit_code"`
+	RunDir          string         `json:"run_dir"`
+	Scripts         []string       `json:"scripts"`
+	Diskshadow      DiskshadowRun  `json:"diskshadow"`
+	Preflight       []Check        `json:"preflight"`
+	Shadows         []Shadow       `json:"shadows"`
+	Writers         []WriterResult `json:"writers"`
+	Errors          []RunError     `json:"errors"`
+	Sources         []SourceResult `json:"sources"`
+	Cleanup         CleanupResult  `json:"cleanup"`
+	Notes           []string       `json:"notes"`
+}
+
+// Check is one preflight check.
+type Check struct {
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Skipped bool   `json:"skipped,omitempty"`
+	Message string `json:"message"`
+}
+
+// DiskshadowRun describes the diskshadow invocations of a run.
+type DiskshadowRun struct {
+	Path     string `json:"path"`
+	ExitCode *int   `json:"exit_code"`
+	Attempts int    `json:"attempts"`
+	Log      string `json:"log"`
+}
+
+// Shadow is a shadow copy the run created.
+type Shadow struct {
+	ID        string `json:"id"`
+	SetID     string `json:"set_id"`
+	Alias     string `json:"alias"`
+	Volume    string `json:"volume"`
+	Device    string `json:"device"`
+	ExposedAs string `json:"exposed_as"`
+}
+
+// WriterResult is a writer diskshadow included or excluded.
+type WriterResult = output.WriterStatus
+
+// RunError is one thing that went wrong.
+type RunError struct {
+	Kind    string `json:"kind"` // vss, com, exec, metadata, usage, writer, expose, create, preflight, timeout, interrupted, diskshadow, cleanup, copy
+	Code    string `json:"code,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+}
+
+// SourceResult is what robocopy did for one source, read from its log.
+type SourceResult struct {
+	Path        string             `json:"path"`
+	Dest        string             `json:"dest"`
+	Log         string             `json:"log"`
+	Outcome     SourceOutcome      `json:"outcome"` // success, partial, fatal, not_run, guarded
+	Files       robocmd.Counts     `json:"files"`
+	Bytes       robocmd.Counts     `json:"bytes"`
+	Deleted     robocmd.Deletions  `json:"deleted"`
+	Errors      []robocmd.LogError `json:"errors"`
+	ErrorsTotal int                `json:"errors_total"`
+	Notes       []string           `json:"notes,omitempty"`
+}
+
+// Fates of a shadow the cleanup tried to delete.
+const (
+	FateDeleted  = "deleted"   // gone after the delete (the listing no longer shows it)
+	FateNotFound = "not_found" // already gone (deleted by hand, or a reboot)
+	FateLeft     = "left"      // still there, or its fate could not be told
+)
+
+// ShadowFate is what the cleanup did to one journaled shadow.
+type ShadowFate struct {
+	ID      string `json:"id"`
+	Fate    string `json:"fate"`
+	Message string `json:"message,omitempty"`
+}
+
+// CleanupResult says whether the run's shadows are gone.
+type CleanupResult struct {
+	Attempted bool         `json:"attempted"`
+	Deleted   []string     `json:"deleted"`
+	Leaked    []string     `json:"leaked"`
+	Shadows   []ShadowFate `json:"shadows"`           // each journaled shadow's fate
+	Command   string       `json:"command,omitempty"` // what to run by hand when shadows leaked
+}
+
+// WriteFile writes the JSON report to path atomically.
+func WriteFile(path string, rep *Report) error {
+	data, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// WriteSummary writes the short human summary printed at the end of a
+// run, with every file that was not copied under its source.
+func (r *Report) WriteSummary(w io.Writer) error { return r.writeSummary(w, true) }
+
+// WriteSummaryOnly writes the summary without the per-file lines (the
+// Event Log puts them after it, cut to fit).
+func (r *Report) WriteSummaryOnly(w io.Writer) error { return r.writeSummary(w, false) }
+
+func (r *Report) writeSummary(w io.Writer, files bool) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nvssmirror %s run %s: %s (exit %d) in %s\n", r.Job, r.RunID, strings.ToUpper(string(r.Outcome)), r.ExitCode, time.Duration(r.DurationSeconds*float64(time.Second)).Round(time.Second))
+	for _, s := range r.Shadows {
+		fmt.Fprintf(&b, "  shadow %s of %s exposed as %s\n", s.ID, orDash(s.Volume), orDash(s.ExposedAs))
+	}
+	for _, s := range r.Sources {
+		fmt.Fprintf(&b, "  %s -> %s: %s, %d files / %s copied, %d deleted, %d failed\n", s.Path, s.Dest, s.Outcome, s.Files.Copied, HumanBytes(s.Bytes.Copied), s.Deleted.Files, s.Files.Failed)
+		if !files {
+			continue
+		}
+		for _, e := range s.Errors {
+			fmt.Fprintf(&b, "    not copied: %s (error %d: %s)\n", e.Path, e.Code, orDash(e.Message))
+		}
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(&b, "  error (%s): %s\n", e.Kind, e.Message)
+	}
+	if len(r.Cleanup.Leaked) > 0 {
+		fmt.Fprintf(&b, "  SHADOWS LEFT ON THE SERVER: %s\n  remove them with: %s\n", strings.Join(r.Cleanup.Leaked, ", "), r.Cleanup.Command)
+	} else if r.Cleanup.Attempted {
+		fmt.Fprintf(&b, "  cleanup deleted %d shadow(s); none left\n", len(r.Cleanup.Deleted))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,118 @@
+package state
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vssmirror/vssmirror/runner/report"
+)
+
+// HistoryEntry is one line of the job's JSON-lines run history.
+type HistoryEntry struct {
+	RunID         string         `json:"run_id"`
+	Set           string         `json:"set,omitempty"`
+	Start         time.Time      `json:"start"`
+	End           time.Time      `json:"end"`
+	Outcome       report.Outcome `json:"outcome"`
+	ExitCode      int            `json:"exit_code"`
+	BytesCopied   int64          `json:"bytes_copied"`
+	FilesCopied   int64          `json:"files_copied"`
+	FilesFailed   int64          `json:"files_failed"`
+	ShadowsLeaked int            `json:"shadows_leaked"`
+}
+
+// EntryOf sums a run's report into its history line.
+func EntryOf(rep *report.Report) HistoryEntry {
+	h := HistoryEntry{RunID: rep.RunID, Set: rep.Set, Start: rep.Start, End: rep.End, Outcome: rep.Outcome, ExitCode: rep.ExitCode, ShadowsLeaked: len(rep.Cleanup.Leaked)}
+	for _, s := range rep.Sources {
+		h.BytesCopied += s.Bytes.Copied
+		h.FilesCopied += s.Files.Copied
+		h.FilesFailed += s.Files.Failed
+	}
+	return h
+}
+
+// HistoryPath is the job's run history in stateDir.
+func HistoryPath(stateDir, jobName string) string {
+	return filepath.Join(stateDir, jobName+".history.jsonl")
+}
+
+// AppendHistory appends the run to the job's history in stateDir, fsync'd.
+func AppendHistory(stateDir string, rep *report.Report) error {
+	line, err := json.Marshal(EntryOf(rep))
+	if err != nil {
+		return err
+	}
+	if err := MkdirPrivate(stateDir); err != nil {
+		return fmt.Errorf("run history: %w", err)
+	}
+	path := HistoryPath(stateDir, rep.Job)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("run history: %w", err)
+	}
+	_, werr := f.Write(append(line, '\n'))
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return fmt.Errorf("run history %s: %w", path, err)
+	}
+	return nil
+}
+
+// maxHistoryLine bounds one history line; vssmirror writes about 300 bytes.
+const maxHistoryLine = 64 << 10
+
+// ReadHistory reads the job's run history (oldest first; empty if none).
+// A line that is not an entry vssmirror writes (bad JSON, an unknown
+// outcome, an overlong line) is skipped and counted in skipped, so the
+// caller can say so; it never steers a decision.
+func ReadHistory(stateDir, jobName string) (entries []HistoryEntry, skipped int, err error) {
+	f, err := os.Open(HistoryPath(stateDir, jobName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 64<<10)
+	for {
+		line, isPrefix, rerr := r.ReadLine()
+		if rerr != nil {
+			break
+		}
+		if isPrefix { // an overlong line: skip the rest of it
+			skipped++
+			for isPrefix && rerr == nil {
+				_, isPrefix, rerr = r.ReadLine()
+			}
+			continue
+		}
+		if len(line) == 0 {
+			continue
+		}
+		var h HistoryEntry
+		if len(line) > maxHistoryLine || json.Unmarshal(line, &h) != nil || !h.Outcome.Known() {
+			skipped++
+			continue
+		}
+		entries = append(entries, h)
+	}
+	return entries, skipped, nil
+}
+
+// LastSuccess returns the end of the last successful run in the history.
+func LastSuccess(history []HistoryEntry) time.Time {
+	var last time.Time
+	for _, h := range history {
+		if h.Outcome == report.Success && h.End.After(last) {
+			last = h.End
+		}
+	}
+	return last
+}

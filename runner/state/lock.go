@@ -1,0 +1,59 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gofrs/flock"
+)
+
+// ErrLocked is returned when another run of the job holds its lock.
+var ErrLocked = errors.New("another run of this job is in progress")
+
+// Lock takes the job's lock in stateDir. The OS releases it when the
+// process ends, however it ends, so a crash never leaves a stale lock.
+func Lock(stateDir, jobName string) (*flock.Flock, error) {
+	if err := MkdirPrivate(stateDir); err != nil {
+		return nil, fmt.Errorf("creating the state folder: %w", err)
+	}
+	l := flock.New(filepath.Join(stateDir, jobName+".lock"))
+	ok, err := l.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("taking the lock %s: %w", l.Path(), err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w (lock %s); wait for it to finish", ErrLocked, l.Path())
+	}
+	return l, nil
+}
+
+// Running reports whether a run of the job holds its lock now.
+func Running(stateDir, jobName string) bool {
+	l := flock.New(filepath.Join(stateDir, jobName+".lock"))
+	if _, err := os.Stat(l.Path()); err != nil {
+		return false
+	}
+	ok, err := l.TryLock()
+	if err != nil {
+		return false
+	}
+	if ok {
+		l.Unlock()
+	}
+	return !ok
+}
+
+// MkdirPrivate creates dir (and its parents) if needed. On Windows a folder
+// it creates gets a protected DACL: SYSTEM and Administrators full control,
+// no inherited entries, nothing for anyone else (see acl_windows.go).
+func MkdirPrivate(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return protect(dir)
+}

@@ -1,0 +1,43 @@
+package state
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/runner/report"
+)
+
+func TestChooseSet(t *testing.T) {
+	// 2026-11-23 is a Monday.
+	mon := time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC)
+	assert.Equal(t, "", ChooseSet(job.Sets{Mode: job.SetsSingle}, nil, mon))
+	for i, want := range []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Monday"} {
+		assert.Equal(t, want, ChooseSet(job.Sets{Mode: job.SetsWeekday}, nil, mon.AddDate(0, 0, i)))
+	}
+	rot := job.Sets{Mode: job.SetsRotate, Count: 3}
+	h := func(set string, outcome report.Outcome) HistoryEntry { return HistoryEntry{Set: set, Outcome: outcome} }
+	assert.Equal(t, "set-01", ChooseSet(rot, nil, mon), "first run")
+	assert.Equal(t, "set-02", ChooseSet(rot, []HistoryEntry{h("set-01", report.Success)}, mon))
+	assert.Equal(t, "set-02", ChooseSet(rot, []HistoryEntry{h("set-01", report.Success), h("set-02", report.CopyFailed)}, mon), "a failed set is retried")
+	assert.Equal(t, "set-01", ChooseSet(rot, []HistoryEntry{h("set-02", report.Success), h("set-03", report.Success)}, mon), "wraps around")
+	assert.Equal(t, "set-01", ChooseSet(rot, []HistoryEntry{h("set-01", report.Timeout)}, mon), "no good run yet")
+}
+
+func TestMarkerWritten(t *testing.T) {
+	dest := t.TempDir()
+	rep := &report.Report{Job: "fs", RunID: "r1", Set: "Monday", Outcome: report.Success}
+	require.NoError(t, WriteMarker(rep, dest))
+	b, err := os.ReadFile(filepath.Join(dest, "Monday", MarkerName))
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"run_id": "r1"`)
+	if filepath.Separator == '/' {
+		// A Windows destination is not a path here: refused, never written to an odd relative path.
+		assert.Error(t, WriteMarker(rep, `\\nas01\backups\fs`))
+	}
+}
