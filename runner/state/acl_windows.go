@@ -48,8 +48,8 @@ const writeRights = windows.FILE_WRITE_DATA | windows.FILE_APPEND_DATA | windows
 var trusted = []windows.WELL_KNOWN_SID_TYPE{windows.WinLocalSystemSid, windows.WinBuiltinAdministratorsSid, windows.WinCreatorOwnerSid}
 
 // CheckPrivate reports an existing folder whose DACL lets an account other
-// than SYSTEM, Administrators or TrustedInstaller write to it, naming the
-// folder and the accounts. A folder that does not exist yet passes: it is
+// than SYSTEM, Administrators, TrustedInstaller or the account running
+// vssmirror write to it, naming the folder and the accounts. A folder that does not exist yet passes: it is
 // created protected.
 func CheckPrivate(dir string) error {
 	sd, err := windows.GetNamedSecurityInfo(dir, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
@@ -94,6 +94,10 @@ func isTrusted(sid *windows.SID) bool {
 		if sid.IsWellKnown(t) {
 			return true
 		}
+	}
+	// The account running vssmirror (elevated) is trusted by definition.
+	if u, err := windows.GetCurrentProcessToken().GetTokenUser(); err == nil && sid.Equals(u.User.Sid) {
+		return true
 	}
 	// NT SERVICE\TrustedInstaller
 	return sid.String() == "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
