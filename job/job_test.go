@@ -99,6 +99,8 @@ func TestValidationRules(t *testing.T) {
 		{"bad backup type", base + "shadow:\n  backup_type: incremental\n", []string{`8: shadow.backup_type: "incremental" is not a backup type`}},
 		{"verify with nowriters", base + "shadow:\n  writers: false\n  verify_writers: [exchange]\n", []string{`9: shadow.verify_writers: writers: false takes a crash-consistent snapshot`}},
 		{"full with nowriters", base + "shadow:\n  writers: false\n  backup_type: full\n", []string{`9: shadow.backup_type: a full backup notifies writers`}},
+		{"full with single set", base + "shadow:\n  backup_type: full\n", []string{`8: shadow.backup_type: backup_type: full with sets: single`, `sets: weekday`, `{rotate: N} with N >= 2`}},
+		{"full with explicit single set", base + "shadow:\n  backup_type: full\nsets: single\n", []string{`8: shadow.backup_type: backup_type: full with sets: single`, "half-overwritten"}},
 		{"unknown writer suggests", base + "shadow:\n  verify_writers: [exchang]\n", []string{`8: shadow.verify_writers[0]: "exchang" is not a known writer; did you mean "exchange"?`}},
 		{"unknown writer", base + "shadow:\n  exclude_writers: [oracle]\n", []string{`8: shadow.exclude_writers[0]: "oracle" is not a writer vssmirror knows`}},
 		{"malformed guid", base + "shadow:\n  exclude_writers: ['{1234}']\n", []string{`8: shadow.exclude_writers[0]: "{1234}" is not a writer vssmirror knows`}},
@@ -189,6 +191,29 @@ robocopy:
 	}
 	assert.Equal(t, []string{"2 name", "3 scripts_dir", "6 sources[0].path", "8 sources[1].exclude_dirs[0]", "10 robocopy.retries"}, fields)
 	assert.Contains(t, err.Error(), "bad.yaml:6: sources[0].path: ")
+}
+
+func TestFullBackupNeedsSeveralSets(t *testing.T) {
+	for _, sets := range []string{"weekday", "{rotate: 2}", "{rotate: 7}"} {
+		j, err := Parse("job.yaml", []byte(base+"shadow:\n  backup_type: full\nsets: "+sets+"\n"))
+		require.NoError(t, err, sets)
+		assert.Equal(t, BackupFull, j.Shadow.BackupType)
+	}
+	_, err := Parse("job.yaml", []byte(base+"shadow:\n  backup_type: full\nsets: {rotate: 1}\n"))
+	assert.ErrorContains(t, err, "rotate takes a number of sets from 2")
+	_, err = Parse("job.yaml", []byte(base+"shadow:\n  backup_type: copy\nsets: single\n"))
+	assert.NoError(t, err)
+}
+
+// TestExampleJobsValidate loads every example job of the repository.
+func TestExampleJobsValidate(t *testing.T) {
+	files, err := filepath.Glob("../examples/*/job.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		_, err := Load(f)
+		assert.NoError(t, err, f)
+	}
 }
 
 func TestTooManyVolumes(t *testing.T) {

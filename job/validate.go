@@ -11,7 +11,6 @@ import (
 	"github.com/vssmirror/vssmirror/robocmd"
 )
 
-
 var (
 	nameRE       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	drivePathRE  = regexp.MustCompile(`^[A-Za-z]:\\`)
@@ -320,6 +319,9 @@ func (v *validator) shadow() {
 		if sh.BackupType == BackupFull {
 			v.add("shadow.backup_type", "a full backup notifies writers of BackupComplete, but writers: false snapshots without writers; use backup_type: copy or writers: true")
 		}
+	}
+	if sh.BackupType == BackupFull && j.Sets.Mode == SetsSingle {
+		v.add("shadow.backup_type", "backup_type: full with sets: single keeps only one copy: a failed night would leave a half-overwritten database as the only copy, while the previous full backup already truncated the logs; use sets: weekday or sets: {rotate: N} with N >= 2 (or backup_type: copy)")
 	}
 	verified := map[string]int{}
 	sh.VerifyWriters = v.writers("shadow.verify_writers", sh.VerifyWriters, verified, nil)
