@@ -85,7 +85,13 @@ func judgeDelete(out *output.Output, id, msg string) (string, string) {
 	notFound := slices.ContainsFunc(out.Failures, func(f output.Failure) bool {
 		return f.Code == output.VSSObjectNotFound.Code()
 	})
+	// A listing that failed proves nothing.
+	listFailed := slices.ContainsFunc(out.Failures, func(f output.Failure) bool {
+		return strings.HasPrefix(strings.ToLower(f.Command), "list")
+	})
 	switch {
+	case out.ListRan && listFailed && !notFound:
+		return report.FateLeft, orText(msg, "listing the shadows failed after the delete: its fate is unknown")
 	case out.ListRan && listed:
 		return report.FateLeft, orText(msg, "the shadow copy is still listed after the delete")
 	case notFound:

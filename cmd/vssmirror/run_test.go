@@ -76,3 +76,18 @@ func TestRunCommandExitCodes(t *testing.T) {
 	code, _, _ = vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", filepath.Join(dir, "missing.exe"), "--state-dir", filepath.Join(dir, "state"), "--quiet")
 	assert.Equal(t, 12, code)
 }
+
+// A report that cannot be written makes the exit 4, and the summary agrees.
+func TestReportNotWritableSummaryAgrees(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("VSSMIRROR_TEST_ROLE", "diskshadow")
+	t.Setenv("FAKEDSH_STATE", filepath.Join(dir, "fake.json"))
+	t.Setenv("FAKEDSH_FAIL", "")
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "report.json"), 0o700)) // a folder where the report goes
+	code, _, stderr := vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", os.Args[0],
+		"--state-dir", filepath.Join(dir, "state"), "--scripts-dir", filepath.Join(dir, "scripts"), "--quiet", "--report", filepath.Join(dir, "report.json"))
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Contains(t, stderr, "(exit 4)")
+	assert.NotContains(t, stderr, "(exit 0)")
+}
+
