@@ -90,4 +90,3 @@ func TestReportNotWritableSummaryAgrees(t *testing.T) {
 	assert.Contains(t, stderr, "(exit 4)")
 	assert.NotContains(t, stderr, "(exit 0)")
 }
-
