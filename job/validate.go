@@ -239,8 +239,8 @@ func (v *validator) sources() {
 		} else if s.Target != "" {
 			v.target(f+".target", s)
 		}
-		v.names(f+".exclude_dirs", s.ExcludeDirs)
-		v.names(f+".exclude_files", s.ExcludeFiles)
+		v.names(f+".exclude_dirs", s.ExcludeDirs, "a folder name (Temp) or a full path (D:\\Shares\\Temp)")
+		v.names(f+".exclude_files", s.ExcludeFiles, "a file name or wildcard (*.tmp) or a full path (D:\\Shares\\a.txt)")
 	}
 	// Targets must not overlap: /MIR of one would delete the other's files.
 	for a := range j.Sources {
@@ -293,10 +293,18 @@ func (v *validator) target(f string, s *Source) {
 	s.Target = t
 }
 
-func (v *validator) names(f string, list []string) {
+// names checks the entries of an exclude list. An entry starting with '/'
+// would reach robocopy as a switch (/MOV, /CREATE, /JOB:x, /SAVE:x),
+// bypassing the check of robocopy.extra_args; want says what to write.
+func (v *validator) names(f string, list []string, want string) {
 	for i, n := range list {
+		ff := fmt.Sprintf("%s[%d]", f, i)
 		if err := robocmd.CheckPath(n); err != nil {
-			v.add(fmt.Sprintf("%s[%d]", f, i), "%s", err.(*robocmd.QuoteError).Reason)
+			v.add(ff, "%s", err.(*robocmd.QuoteError).Reason)
+			continue
+		}
+		if strings.HasPrefix(strings.TrimLeft(n, " "), "/") {
+			v.add(ff, "%q starts with '/', so robocopy would read it as a switch, not a name to exclude; write %s", n, want)
 		}
 	}
 }
