@@ -27,9 +27,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/vssmirror/vssmirror/internal/fakedsh"
+	"github.com/vssmirror/vssmirror/internal/utf16text"
 )
 
 type opts struct {
@@ -348,13 +348,9 @@ func writeLog(o opts, text string) {
 		f.WriteString(text)
 		return
 	}
-	if fi, _ := f.Stat(); fi == nil || fi.Size() == 0 {
-		f.Write([]byte{0xFF, 0xFE})
+	b := utf16text.EncodeLE(text) // with a BOM; /UNILOG+ appends without one
+	if fi, _ := f.Stat(); fi != nil && fi.Size() > 0 {
+		b = b[len(utf16text.BOMLE):]
 	}
-	u := utf16.Encode([]rune(text))
-	buf := make([]byte, 2*len(u))
-	for i, r := range u {
-		buf[2*i], buf[2*i+1] = byte(r), byte(r>>8)
-	}
-	f.Write(buf)
+	f.Write(b)
 }
