@@ -25,6 +25,7 @@ type Job struct {
 	Sets        Sets           `yaml:"sets"`
 	Notify      Notify         `yaml:"notify"`
 	Timeout     Duration       `yaml:"timeout"`
+	Retention   Retention      `yaml:"retention"`
 	File        string         `yaml:"-"` // the file the job was read from, for messages
 	lines       map[string]int // field path -> line, for messages
 }
@@ -147,6 +148,22 @@ func (s Sets) Names() []string {
 	return []string{""}
 }
 
+// Retention says how long the runner keeps the folders of earlier runs
+// (<scripts_dir>\runs\<run id>\: the scripts that ran and their logs). A
+// run folder is removed only when both limits are exceeded: it is not among
+// the newest KeepRuns runs and it is older than KeepDays days. The running
+// run is never removed.
+type Retention struct {
+	KeepRuns int `yaml:"keep_runs"`
+	KeepDays int `yaml:"keep_days"`
+}
+
+// Defaults of the retention section.
+const (
+	DefaultKeepRuns = 30
+	DefaultKeepDays = 14
+)
+
 // DefaultTimeout is the default of the job's timeout: the longest a run
 // may take before it is stopped and its shadows deleted.
 const DefaultTimeout = 12 * time.Hour
@@ -193,9 +210,10 @@ func Defaults() Job {
 			Metadata:   true,
 			Verbose:    true,
 		},
-		Sets:    Sets{Mode: SetsSingle},
-		Timeout: Duration(DefaultTimeout),
-		Notify:  Notify{Email: Email{Port: 587, Security: "starttls", When: "failure"}},
+		Sets:      Sets{Mode: SetsSingle},
+		Timeout:   Duration(DefaultTimeout),
+		Retention: Retention{KeepRuns: DefaultKeepRuns, KeepDays: DefaultKeepDays},
+		Notify:    Notify{Email: Email{Port: 587, Security: "starttls", When: "failure"}},
 		Guard: Guard{
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,

@@ -33,6 +33,16 @@ func TestParseDefaults(t *testing.T) {
 	assert.Equal(t, "robocopy.exe", j.Robocopy.Path)
 	assert.Equal(t, []string{"Z"}, ExposeLetters(j))
 	assert.Equal(t, 6, j.Line("sources[0].path"))
+	assert.Equal(t, Retention{KeepRuns: 30, KeepDays: 14}, j.Retention)
+}
+
+func TestRetention(t *testing.T) {
+	j, err := Parse("job.yaml", []byte(base+"retention: {keep_runs: 5, keep_days: 0}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, Retention{KeepRuns: 5, KeepDays: 0}, j.Retention)
+	j, err = Parse("job.yaml", []byte(base+"retention:\n  keep_days: 90\n"))
+	require.NoError(t, err)
+	assert.Equal(t, Retention{KeepRuns: DefaultKeepRuns, KeepDays: 90}, j.Retention)
 }
 
 func TestParseNormalizes(t *testing.T) {
@@ -129,6 +139,11 @@ func TestValidationRules(t *testing.T) {
 		{"email user without password", base + "notify:\n  email:\n    host: smtp.example.test\n    from: b@x.test\n    to: [a@b.test]\n    user: svc\n", []string{`12: notify.email.user: a user needs a password`}},
 		{"email inline password", base + "notify:\n  email:\n    password: hunter2\n", []string{`9: notify.email.password: unknown field; did you mean "password_env"?`}},
 		{"email security", base + "notify:\n  email:\n    host: h\n    from: b@x.test\n    to: [a@b.test]\n    security: ssl\n", []string{`12: notify.email.security: "ssl": use starttls`}},
+		{"retention keep_runs zero", base + "retention:\n  keep_runs: 0\n", []string{`8: retention.keep_runs: 0 is out of range 1-100000`}},
+		{"retention keep_days negative", base + "retention: {keep_runs: 5, keep_days: -1}\n", []string{`7: retention.keep_days: -1 is out of range 0-36500`}},
+		{"retention keep_days type", base + "retention:\n  keep_days: 2w\n", []string{`8: retention.keep_days: expected a whole number, got "2w"`}},
+		{"retention unknown key", base + "retention:\n  keep_run: 3\n", []string{`8: retention.keep_run: unknown field; did you mean "keep_runs"?`}},
+		{"retention not a mapping", base + "retention: 30\n", []string{`7: retention: expected a mapping of fields, got "30"`}},
 		{"yaml syntax", base + "robocopy: [\n", []string{`YAML syntax:`}},
 		{"double-quoted windows path", strings.Replace(base, `'D:\Shares'`, `"D:\Shares"`, 1), []string{`6: : YAML syntax: `, `single quotes`}},
 		{"empty file", "", []string{`the file is empty`}},

@@ -70,7 +70,18 @@ func (j *Job) validate() []Problem {
 	v.robocopy()
 	v.guard()
 	v.email()
+	v.retention()
 	return v.problems
+}
+
+func (v *validator) retention() {
+	r := v.j.Retention
+	if r.KeepRuns < 1 || r.KeepRuns > 100000 {
+		v.add("retention.keep_runs", "%d is out of range 1-100000 (the number of newest run folders always kept; default %d)", r.KeepRuns, DefaultKeepRuns)
+	}
+	if r.KeepDays < 0 || r.KeepDays > 36500 {
+		v.add("retention.keep_days", "%d is out of range 0-36500 (run folders newer than this many days are always kept; default %d)", r.KeepDays, DefaultKeepDays)
+	}
 }
 
 // cleanPath checks the characters of a Windows path and returns it without
