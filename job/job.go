@@ -3,6 +3,7 @@ package job
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -181,15 +182,33 @@ const (
 type Duration time.Duration
 
 func (d *Duration) decodeNode(n *yaml.Node) string {
-	v, err := time.ParseDuration(n.Value)
-	if n.Kind != yaml.ScalarNode || err != nil {
-		return fmt.Sprintf("%q is not a duration; write it like 12h, 90m or 6h30m", n.Value)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return fmt.Sprintf("%s is not a duration; write it like 12h, 90m or 6h30m", kindName(n))
 	}
-	if v < time.Minute || v > 7*24*time.Hour {
-		return fmt.Sprintf("%s is out of range: from 1m to 168h", v)
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Sprintf("%q is not a duration; write it like 12h, 90m or 6h30m", n.Value)
 	}
 	*d = Duration(v)
 	return ""
+}
+
+// Timeout limits of the job's timeout field.
+const (
+	MinTimeout = time.Minute
+	MaxTimeout = 7 * 24 * time.Hour
+)
+
+// String writes d as in a job file: 12h, 1h30m, 90s (no zero units at the end).
+func (d Duration) String() string {
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // Std returns d as a time.Duration.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,6 +35,68 @@ func TestParseDefaults(t *testing.T) {
 	assert.Equal(t, []string{"Z"}, ExposeLetters(j))
 	assert.Equal(t, 6, j.Line("sources[0].path"))
 	assert.Equal(t, Retention{KeepRuns: 30, KeepDays: 14}, j.Retention)
+}
+
+func TestTimeout(t *testing.T) {
+	j, err := Parse("job.yaml", []byte(base))
+	require.NoError(t, err)
+	assert.Equal(t, DefaultTimeout, j.Timeout.Std())
+	assert.Equal(t, 12*time.Hour, j.Timeout.Std())
+	assert.Equal(t, 12*time.Hour+CleanupTimeout+CleanupMargin, j.TaskTimeLimit())
+	for in, want := range map[string]time.Duration{
+		"90m":    90 * time.Minute,
+		"6h30m":  6*time.Hour + 30*time.Minute,
+		"'12h'":  12 * time.Hour,
+		"1.5h":   90 * time.Minute,
+		"1m":     time.Minute,
+		"168h":   168 * time.Hour,
+		"3600s":  time.Hour,
+		"\"2h\"": 2 * time.Hour,
+	} {
+		j, err := Parse("job.yaml", []byte(base+"timeout: "+in+"\n"))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, j.Timeout.Std(), in)
+		assert.Equal(t, 7, j.Line("timeout"), in)
+	}
+	// Bad values: each reported on the timeout's own line, with the value as written.
+	for in, want := range map[string]string{
+		"12":           `7: timeout: "12" is not a duration; write it like 12h, 90m or 6h30m`,
+		"12 hours":     `7: timeout: "12 hours" is not a duration`,
+		"''":           `7: timeout: "" is not a duration`,
+		"~":            `7: timeout: nothing is not a duration`,
+		"true":         `7: timeout: "true" is not a duration`,
+		"[12h]":        `7: timeout: a list is not a duration`,
+		"{h: 12}":      `7: timeout: a mapping is not a duration`,
+		"30s":          `7: timeout: 30s is out of range: from 1m to 168h`,
+		"59s":          `7: timeout: 59s is out of range`,
+		"0":            `7: timeout: 0s is out of range`,
+		"0h":           `7: timeout: 0s is out of range`,
+		"-1h":          `7: timeout: -1h is out of range`,
+		"169h":         `7: timeout: 169h is out of range: from 1m to 168h`,
+		"8d":           `7: timeout: "8d" is not a duration`,
+		"99999999999h": `7: timeout: "99999999999h" is not a duration`,
+	} {
+		_, err := Parse("job.yaml", []byte(base+"timeout: "+in+"\n"))
+		var je *Error
+		require.ErrorAs(t, err, &je, in)
+		require.Len(t, je.Problems, 1, in)
+		p := je.Problems[0]
+		assert.Contains(t, fmt.Sprintf("%d: %s: %s", p.Line, p.Field, p.Message), want, in)
+	}
+	// On a later line, among other problems, in file order.
+	_, err = Parse("job.yaml", []byte(base+"robocopy:\n  retries: 1\n\ntimeout: 2w\n"))
+	assert.EqualError(t, err, `job.yaml:10: timeout: "2w" is not a duration; write it like 12h, 90m or 6h30m`)
+	_, err = Parse("job.yaml", []byte(base+"timeout: 200h\nrobocopy:\n  retries: -1\n"))
+	assert.EqualError(t, err, "job.yaml:7: timeout: 200h is out of range: from 1m to 168h\njob.yaml:9: robocopy.retries: -1 is out of range 0-1000 (robocopy's own default of 1000000 retries hangs a job for days on one locked file)")
+}
+
+func TestDurationString(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		12 * time.Hour: "12h", 90 * time.Minute: "1h30m", 30 * time.Second: "30s", time.Minute: "1m",
+		-time.Hour: "-1h", 0: "0s", time.Hour + time.Second: "1h0m1s", 169 * time.Hour: "169h",
+	} {
+		assert.Equal(t, want, Duration(d).String())
+	}
 }
 
 func TestRetention(t *testing.T) {

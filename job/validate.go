@@ -71,6 +71,9 @@ func (j *Job) validate() []Problem {
 	v.guard()
 	v.email()
 	v.retention()
+	if t := j.Timeout.Std(); t < MinTimeout || t > MaxTimeout {
+		v.add("timeout", "%s is out of range: from 1m to 168h", j.Timeout)
+	}
 	return v.problems
 }
 
