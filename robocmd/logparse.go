@@ -454,16 +454,29 @@ func (p *logParser) line(s string) {
 		if strings.HasPrefix(s, "\t") && strings.Contains(s[1:], "\t") {
 			p.ensureJob()
 			p.fileLine(s)
+			return
+		}
+		if _, ok := summaryRow(s); ok {
+			p.ensureJob()
+			p.beginSummary(s)
 		}
 	case stHeader:
+		if _, ok := summaryRow(s); ok {
+			p.beginSummary(s) // no dashes after the header
+			return
+		}
 		p.headerLine(s)
 	case stBody:
 		if isDashes(s) {
 			p.st = stSummary
 			return
 		}
-		if strings.HasPrefix(s, "\t") {
+		if tabbed {
 			p.fileLine(s)
+			return
+		}
+		if _, ok := summaryRow(s); ok {
+			p.beginSummary(s) // no dashes before the summary
 		}
 	case stSummary:
 		p.summaryLine(s)
@@ -583,6 +596,14 @@ func canonicalClass(class string, dir bool) string {
 	return strings.Clone(class)
 }
 
+// beginSummary starts the summary table at its first row, s, found by its
+// shape rather than by the dashed line that usually comes before it.
+func (p *logParser) beginSummary(s string) {
+	p.st = stSummary
+	p.rows = 0
+	p.summaryLine(s)
+}
+
 func (p *logParser) summaryLine(s string) {
 	j := p.job
 	trim := strings.TrimSpace(s)
@@ -634,6 +655,25 @@ func (p *logParser) summaryLine(s string) {
 	}
 	j.Ended = strings.Clone(value)
 	p.st = stAfter
+}
+
+// summaryRow reads a Dirs, Files or Bytes row of the summary table by its
+// shape, whatever the language: a label, a colon, six numeric cells (byte
+// cells may carry a k/m/g/t unit). The dashed line before the table is not
+// needed: some logs lack it.
+func summaryRow(s string) (Counts, bool) {
+	if len(s) == 0 || s[0] == '\t' {
+		return Counts{}, false
+	}
+	i := strings.IndexByte(s, ':')
+	if i <= 0 || i+1 >= len(s) || (s[i+1] != ' ' && s[i+1] != '\t') {
+		return Counts{}, false
+	}
+	label := strings.TrimSpace(s[:i])
+	if label == "" || len(label) > 64 || strings.ContainsAny(label, "0123456789/\\") {
+		return Counts{}, false
+	}
+	return parseCounts(s[i+1:])
 }
 
 // parseCounts reads the six cells of a summary row. A byte cell may be a

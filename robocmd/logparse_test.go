@@ -482,3 +482,84 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	}
 	return c, nil
 }
+
+func localFixture(t testing.TB, name string, opts LogOptions) *Log {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	defer f.Close()
+	l, err := ParseLog(f, opts)
+	require.NoError(t, err, name)
+	return l
+}
+
+// A German log whose summary table follows the file list (or the header)
+// with no dashed line before it, as in a German log posted to
+// MicrosoftDocs/windowsserverdocs#1956: the table is found by its shape.
+func TestSummaryWithoutDashes(t *testing.T) {
+	l := localFixture(t, "de_cp850_no_dashes_before_summary.log", LogOptions{CodePage: 850})
+	assert.Equal(t, "cp850", l.Encoding)
+	require.Len(t, l.Jobs, 1)
+	j := l.Jobs[0]
+	assert.True(t, j.Summary)
+	assert.Equal(t, "Montag, 3. Juni 2024 10:15:00", j.Started)
+	assert.Equal(t, `D:\Daten\Büro\`, j.Source)
+	assert.Equal(t, `\\nas01\Sicherung\Büro\`, j.Dest)
+	assert.Equal(t, Counts{2, 1, 1, 0, 0, 0}, j.Dirs)
+	assert.Equal(t, Counts{4, 4, 0, 0, 0, 0}, j.Files)
+	assert.Equal(t, Counts{u(2.113, m), u(2.113, m), 0, 0, 0, 0}, j.Bytes)
+	assert.Equal(t, "0:00:01", j.TimeTotal)
+	assert.Equal(t, int64(2216101), j.SpeedBytesPerSec)
+	assert.Equal(t, "Montag, 3. Juni 2024 10:15:01", j.Ended)
+	assert.Equal(t, map[string]int64{"new": 3, "newer": 1, "new_dir": 1}, j.FileClasses)
+	assert.Equal(t, Success, j.Outcome)
+	assert.Empty(t, j.Notes)
+
+	l = localFixture(t, "de_cp850_nfl_ndl_no_dashes_before_summary.log", LogOptions{CodePage: 850})
+	j = l.Jobs[0]
+	assert.True(t, j.Summary)
+	assert.Equal(t, `E:\Freigaben\`, j.Source)
+	assert.Equal(t, Counts{1204, 26, 1178, 0, 0, 0}, j.Dirs, "'.' groups thousands in a count")
+	assert.Equal(t, Counts{43210, 4321, 38889, 0, 2, 0}, j.Files)
+	assert.Equal(t, Counts{u(2.032, 1<<40), u(1.25, g), u(2.031, 1<<40), 0, u(12.5, k), 0}, j.Bytes)
+	assert.Equal(t, "15:11:31", j.TimeTotal)
+	assert.Equal(t, "3:47:52", j.TimeCopying)
+	assert.Equal(t, int64(98352445), j.SpeedBytesPerSec)
+	assert.Equal(t, "Montag, 3. Juni 2024 13:40:12", j.Ended)
+	assert.Equal(t, Partial, j.Outcome)
+
+	// The English layout with the dashes before the summary removed.
+	text := strings.Replace(englishLog("x", `D:\a`, `E:\b`, Counts{3, 3, 0, 0, 0, 0}, ""),
+		"\r\n------------------------------------------------------------------------------\r\n\r\n               Total", "\r\n\r\n               Total", 1)
+	require.Equal(t, 2, strings.Count(text, "-----\r\n")-1, "banner dashes (2) and the header's dashes remain")
+	l, err := ParseLog(strings.NewReader(text), LogOptions{})
+	require.NoError(t, err)
+	assert.True(t, l.Jobs[0].Summary)
+	assert.Equal(t, Counts{3, 3, 0, 0, 0, 0}, l.Jobs[0].Files)
+	assert.Equal(t, Success, l.Jobs[0].Outcome)
+}
+
+func TestSummaryRowShape(t *testing.T) {
+	for _, s := range []string{
+		"    Dirs :       144       143         1         0         0         7",
+		"   Verzeich.:         2         1         1         0         0         0",
+		"       Bytes:   2.032 t   1.250 g   2.031 t         0   12.5 k         0",
+		"   Каталогов :        96        93        92         0         0         1",
+		"    目录:         1         1         0         0         0         0",
+	} {
+		_, ok := summaryRow(s)
+		assert.True(t, ok, s)
+	}
+	for _, s := range []string{
+		"  Options : *.* /S /E",
+		"      Zeiten:   0:00:01   0:00:01                       0:00:00   0:00:00",
+		"   Speed :             5740251 Bytes/sec.",
+		"\t    New File  \t\t     100\tfile one.txt",
+		"   Files : 1 2 3 4 5",
+		`C:\x: 1 2 3 4 5 6`,
+		"2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File D:\\a",
+	} {
+		_, ok := summaryRow(s)
+		assert.False(t, ok, s)
+	}
+}
