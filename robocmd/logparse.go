@@ -62,7 +62,9 @@ type LogJob struct {
 	ErrorsOmitted      int              `json:"errors_omitted"` // distinct errors beyond the detail limit
 	RetryLimitExceeded int              `json:"retry_limit_exceeded"`
 	RetryWaits         int              `json:"retry_waits"`
-	Deleted            Deletions        `json:"deleted"` // extras removed by /MIR or /PURGE
+	Deleted            Deletions        `json:"deleted"`      // extras removed by /MIR or /PURGE; zero in a /L run
+	ListOnly           bool             `json:"list_only"`    // /L: robocopy only listed, copied and deleted nothing
+	WouldDelete        Deletions        `json:"would_delete"` // in a /L run, the extras /MIR or /PURGE would remove
 	FileClasses        map[string]int64 `json:"file_classes"`
 	ExitCode           *int             `json:"exit_code,omitempty"`
 	Outcome            Class            `json:"outcome"`
@@ -370,12 +372,22 @@ func (p *logParser) endJob() {
 	}
 	mirror := false
 	for _, s := range j.Switches {
-		if s == "/MIR" || s == "/PURGE" {
+		switch s {
+		case "/MIR", "/PURGE":
 			mirror = true
+		case "/L":
+			j.ListOnly = true
 		}
 	}
 	if mirror {
-		j.Deleted = Deletions{Files: j.Files.Extras, Dirs: j.Dirs.Extras}
+		// Files.Extras stays as printed either way: the deletion guard
+		// reads it from the /L pass.
+		d := Deletions{Files: j.Files.Extras, Dirs: j.Dirs.Extras}
+		if j.ListOnly {
+			j.WouldDelete = d
+		} else {
+			j.Deleted = d
+		}
 	}
 	if j.Errors == nil {
 		j.Errors = []LogError{}

@@ -563,3 +563,34 @@ func TestSummaryRowShape(t *testing.T) {
 		assert.False(t, ok, s)
 	}
 }
+
+// A list-only run (/L) deletes nothing: what /MIR would delete goes to
+// WouldDelete, and Files.Extras stays as printed (the deletion guard reads it).
+func TestListOnlyDeletesNothing(t *testing.T) {
+	text := englishLog("x", `D:\a`, `E:\b`, Counts{10, 4, 6, 0, 0, 5}, "\t*EXTRA File \t\t     100\told.txt\r\n")
+	text = strings.Replace(text, "/MIR /NP", "/MIR /L /NP", 1)
+	text = strings.Replace(text, "    Dirs :         1         1         0         0         0         0", "    Dirs :         1         1         0         0         0         2", 1)
+	l, err := ParseLog(strings.NewReader(text), LogOptions{})
+	require.NoError(t, err)
+	j := l.Jobs[0]
+	assert.True(t, j.ListOnly)
+	assert.Contains(t, j.Switches, "/L")
+	assert.Equal(t, Deletions{}, j.Deleted, "/L deletes nothing")
+	assert.Equal(t, Deletions{Files: 5, Dirs: 2}, j.WouldDelete)
+	assert.Equal(t, int64(5), j.Files.Extras)
+	assert.Equal(t, int64(5), DeletionGuard(j, 50, 0).Deletes)
+
+	// The same run without /L deletes the extras.
+	l, err = ParseLog(strings.NewReader(strings.Replace(text, "/MIR /L /NP", "/MIR /NP", 1)), LogOptions{})
+	require.NoError(t, err)
+	j = l.Jobs[0]
+	assert.False(t, j.ListOnly)
+	assert.Equal(t, Deletions{Files: 5, Dirs: 2}, j.Deleted)
+	assert.Equal(t, Deletions{}, j.WouldDelete)
+
+	// /LOG:... and /LEV:n are not /L.
+	l, err = ParseLog(strings.NewReader(strings.Replace(text, "/MIR /L /NP", "/MIR /LEV:2 /LOG:E:\\x.log /NP", 1)), LogOptions{})
+	require.NoError(t, err)
+	assert.False(t, l.Jobs[0].ListOnly)
+	assert.Equal(t, Deletions{Files: 5, Dirs: 2}, l.Jobs[0].Deleted)
+}
