@@ -920,7 +920,46 @@ func (j *LogJob) decide(exit *int) {
 			j.Notes = append(j.Notes, fmt.Sprintf("exit code %d is fatal although the log has a summary", *exit))
 		}
 	}
+	root, which := j.rootGaveUp()
+	if root != nil {
+		what := fmt.Sprintf("robocopy gave up on the %s folder %s (ERROR %d: %s) after %d attempt(s)", which, root.Path, root.Code, root.Message, root.Attempts)
+		switch {
+		case !j.Summary:
+			j.Notes = append(j.Notes, what)
+		case j.Files.Copied == 0 && j.Dirs.Copied == 0 && j.Bytes.Copied == 0:
+			j.Outcome = Fatal
+			j.Notes = append(j.Notes, what+" and copied nothing: fatal whatever the summary counts (robocopy documents this as exit 16)")
+			return
+		}
+	}
 	if j.Summary && failed == 0 && j.RetryLimitExceeded > 0 {
 		j.Notes = append(j.Notes, fmt.Sprintf("%d operation(s) gave up after retries but the summary counts no failure", j.RetryLimitExceeded))
 	}
+}
+
+// rootGaveUp returns the first error on the job's destination or source
+// folder itself (not a file or subfolder in it) that robocopy gave up on
+// after its retries, and which of the two it was. Robocopy documents a
+// failure to reach either root as fatal (exit 16): nothing can be copied.
+// Errors on single files or subfolders are not root errors: the run goes on
+// and the summary counts them as failed (partial).
+func (j *LogJob) rootGaveUp() (*LogError, string) {
+	for i := range j.Errors {
+		e := &j.Errors[i]
+		switch {
+		case !e.RetryLimitExceeded:
+		case samePath(e.Path, j.Dest):
+			return e, "destination"
+		case samePath(e.Path, j.Source):
+			return e, "source"
+		}
+	}
+	return nil, ""
+}
+
+// samePath compares two Windows folder paths as Windows does: ignoring
+// letter case and a trailing backslash.
+func samePath(a, b string) bool {
+	a, b = strings.TrimRight(a, `\ `), strings.TrimRight(b, `\ `)
+	return a != "" && strings.EqualFold(a, b)
 }

@@ -594,3 +594,73 @@ func TestListOnlyDeletesNothing(t *testing.T) {
 	assert.False(t, l.Jobs[0].ListOnly)
 	assert.Equal(t, Deletions{Files: 5, Dirs: 2}, l.Jobs[0].Deleted)
 }
+
+// rootErrorLog is an English log whose run failed on path (the destination
+// or source folder itself) until the retry limit, with the given summary.
+func rootErrorLog(word, action, path, giveUp string, dirs, files Counts) string {
+	var e strings.Builder
+	for i := 0; i < 3; i++ {
+		fmt.Fprintf(&e, "2026/01/02 03:04:%02d %s 5 (0x00000005) %s %s\r\nAccess is denied.\r\n", 5+5*i, word, action, path)
+		if i < 2 {
+			e.WriteString("Waiting 5 seconds... Retrying...\r\n")
+		}
+	}
+	fmt.Fprintf(&e, "\r\n%s\r\n\r\n", giveUp)
+	text := englishLog("x", `D:\a\`, `E:\Backup\`, files, "")
+	text = strings.Replace(text, "\t                   2\tD:\\a\\\r\n\t    New File  \t\t     100\tfile one.txt\r\n", e.String(), 1)
+	text = strings.Replace(text, "   Bytes :       100       100         0         0         0         0",
+		fmt.Sprintf("   Bytes : %9d %9d %9d %9d %9d %9d", 100*files.Total, 100*files.Copied, 100*files.Skipped, 0, 100*files.Failed, 0), 1)
+	return strings.Replace(text, "    Dirs :         1         1         0         0         0         0",
+		fmt.Sprintf("    Dirs : %9d %9d %9d %9d %9d %9d", dirs.Total, dirs.Copied, dirs.Skipped, dirs.Mismatch, dirs.Failed, dirs.Extras), 1)
+}
+
+// A run that gave up on its destination (or source) folder itself copied
+// nothing, whatever the summary counts: robocopy documents it as exit 16.
+func TestRootFolderGaveUpIsFatal(t *testing.T) {
+	none := Counts{}
+	tests := []struct {
+		name, word, action, path, giveUp string
+		dirs, files                      Counts
+		want                             Class
+		note                             string
+	}{
+		{"dest", "ERROR", "Accessing Destination Directory", `E:\Backup\`, "ERROR: RETRY LIMIT EXCEEDED.", none, none, Fatal, `gave up on the destination folder E:\Backup\`},
+		{"dest other case, no slash", "ERROR", "Creating Destination Directory", `e:\backup`, "ERROR: RETRY LIMIT EXCEEDED.", Counts{1, 0, 1, 0, 0, 0}, none, Fatal, "destination folder"},
+		{"source", "ERROR", "Accessing Source Directory", `D:\a\`, "ERROR: RETRY LIMIT EXCEEDED.", none, none, Fatal, `gave up on the source folder D:\a\`},
+		{"localized give-up", "ОШИБКА", "Доступ к папке назначения", `E:\Backup\`, "ОШИБКА: ПРЕВЫШЕН ПРЕДЕЛ ПОВТОРНЫХ ПОПЫТОК.", none, none, Fatal, "destination folder"},
+		{"root failed but files copied", "ERROR", "Accessing Destination Directory", `E:\Backup\`, "ERROR: RETRY LIMIT EXCEEDED.", Counts{1, 1, 0, 0, 0, 0}, Counts{3, 3, 0, 0, 0, 0}, Success, "gave up after retries"},
+		{"root recovered", "ERROR", "Accessing Destination Directory", `E:\Backup\`, "", none, none, Success, ""},
+		{"a file, not the root", "ERROR", "Copying File", `E:\Backup\x.db`, "ERROR: RETRY LIMIT EXCEEDED.", none, Counts{1, 0, 0, 0, 1, 0}, Partial, ""},
+		{"a subfolder", "ERROR", "Accessing Destination Directory", `E:\Backup\sub\`, "ERROR: RETRY LIMIT EXCEEDED.", Counts{2, 0, 1, 0, 1, 0}, none, Partial, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := ParseLog(strings.NewReader(rootErrorLog(tt.word, tt.action, tt.path, tt.giveUp, tt.dirs, tt.files)), LogOptions{})
+			require.NoError(t, err)
+			j := l.Jobs[0]
+			require.True(t, j.Summary)
+			require.Len(t, j.Errors, 1)
+			assert.Equal(t, 3, j.Errors[0].Attempts)
+			assert.Equal(t, tt.giveUp != "", j.Errors[0].RetryLimitExceeded)
+			assert.Equal(t, tt.want, j.Outcome)
+			notes := strings.Join(j.Notes, "\n")
+			if tt.note != "" {
+				assert.Contains(t, notes, tt.note)
+			}
+			if tt.want == Fatal {
+				assert.Contains(t, notes, "exit 16")
+			}
+		})
+	}
+
+	// An exit code that is not fatal does not hide it.
+	code := 0
+	l, err := ParseLog(strings.NewReader(rootErrorLog("ERROR", "Accessing Destination Directory", `E:\Backup\`, "ERROR: RETRY LIMIT EXCEEDED.", none, none)), LogOptions{ExitCode: &code})
+	require.NoError(t, err)
+	assert.Equal(t, Fatal, l.Jobs[0].Outcome)
+
+	// Without a summary the run is fatal anyway; the note says why.
+	j := fixture(t, "05_").Jobs[0]
+	assert.Equal(t, Fatal, j.Outcome)
+	assert.Contains(t, strings.Join(j.Notes, "\n"), `gave up on the destination folder \\falcon\rwg$\ (ERROR 53: The network path was not found.)`)
+}
