@@ -664,3 +664,46 @@ func TestRootFolderGaveUpIsFatal(t *testing.T) {
 	assert.Equal(t, Fatal, j.Outcome)
 	assert.Contains(t, strings.Join(j.Notes, "\n"), `gave up on the destination folder \\falcon\rwg$\ (ERROR 53: The network path was not found.)`)
 }
+
+// Lines of any length are cut to maxLine and never stop the parse: a
+// multi-megabyte file name, error message, CR-separated progress run or
+// unterminated last line leaves everything after it readable.
+func TestHugeLinesAreCut(t *testing.T) {
+	huge := strings.Repeat("x", 5<<20)
+	body := "\t    New File  \t\t     100\t" + huge + ".txt\r\n" +
+		"2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File D:\\a\\f.db\r\n" + huge + "\r\n" +
+		"\t    New File  \t\t     100\t" + strings.Repeat(" 1%\r", 1<<20) + "after.txt\r\n" +
+		"\t    Newer     \t\t     100\tlast.txt\r\n"
+	text := englishLog("x", `D:\a`, `E:\b`, Counts{4, 3, 0, 0, 1, 0}, body) + huge
+	check := func(t *testing.T, l *Log) {
+		require.Len(t, l.Jobs, 1)
+		j := l.Jobs[0]
+		assert.True(t, j.Summary, "the summary after the huge lines is read")
+		assert.Equal(t, Counts{4, 3, 0, 0, 1, 0}, j.Files)
+		assert.Equal(t, int64(3), j.FileClasses["new"])
+		assert.Equal(t, int64(1), j.FileClasses["newer"])
+		require.Len(t, j.Errors, 1)
+		assert.LessOrEqual(t, len(j.Errors[0].Message), maxLine)
+		assert.Greater(t, len(j.Errors[0].Message), maxLine/2)
+		assert.Equal(t, "Friday, July 24, 2026 11:09:06 AM", j.Ended)
+		assert.Equal(t, Partial, j.Outcome)
+	}
+	l, err := ParseLog(strings.NewReader(text), LogOptions{})
+	require.NoError(t, err)
+	check(t, l)
+
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
+	require.NoError(t, err)
+	l, err = ParseLog(bytes.NewReader(u16), LogOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "utf-16le", l.Encoding)
+	check(t, l)
+
+	// A huge line in an OEM code page.
+	cp, err := charmap.CodePage850.NewEncoder().Bytes([]byte(strings.Replace(text, "f.db", "fé.db", 1)))
+	require.NoError(t, err)
+	l, err = ParseLog(bytes.NewReader(cp), LogOptions{CodePage: 850})
+	require.NoError(t, err)
+	check(t, l)
+	assert.Equal(t, `D:\a\fé.db`, l.Jobs[0].Errors[0].Path)
+}
