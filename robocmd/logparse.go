@@ -315,7 +315,13 @@ func isASCII(b []byte) bool {
 
 // bytesToString returns b as a string without copying. The bytes belong to
 // the reader's buffer and are overwritten by the next line, so everything
-// the parser keeps from a line is copied with strings.Clone first.
+// the parser keeps from a line is copied with strings.Clone first
+// (TestGeneratedLogParses checks what a job keeps after megabytes more).
+//
+// Kept because it pays: BenchmarkParseLog with -benchtime 2x on one
+// 2-core AMD EPYC ran at 530-580 MB/s with 81 KB and 192 allocs per
+// onejob run at every size; with string(b) instead, 357-455 MB/s and
+// 1.2 GB and 20 million allocs per 1 GB log.
 func bytesToString(b []byte) string {
 	if len(b) == 0 {
 		return ""

@@ -419,6 +419,17 @@ func TestGeneratedLogParses(t *testing.T) {
 		assert.Equal(t, int64(5000/5-5000/35-5000/1000), j.FileClasses["extra"])
 		assert.Equal(t, int64(5000/7), j.FileClasses["new_dir"], "no multiple of 7000 (an error line) below 5000")
 		assert.Equal(t, Partial, j.Outcome)
+		// The parser reads lines without copying them (unsafe.String):
+		// what it keeps must have been copied before the reader's buffer
+		// was reused, megabytes ago.
+		assert.Equal(t, `S:\Shares`, j.Source)
+		assert.Equal(t, `\\nas01\backups\fs\D\Shares`, j.Dest)
+		assert.Equal(t, "Friday, July 24, 2026 11:08:15 AM", j.Started)
+		assert.Equal(t, "Friday, July 24, 2026 11:09:06 AM", j.Ended)
+		assert.Equal(t, "0:10:01", j.TimeTotal)
+		assert.Equal(t, LogError{Time: "2026/01/02 03:04:05", Code: 32, Action: "Copying File", Path: `S:\Shares\dept\locked 1000.db`,
+			Message: "The process cannot access the file because it is being used by another process.", Attempts: 1}, j.Errors[0])
+		assert.Contains(t, j.Switches, "/MIR")
 	}
 }
 
