@@ -15,20 +15,21 @@ const Version = 1
 // Job is one backup job: the volumes to snapshot, the sources to copy and
 // where to copy them. Field names follow the YAML keys of the v1 format.
 type Job struct {
-	Version     int            `yaml:"version"`
-	Name        string         `yaml:"name"`
-	ScriptsDir  string         `yaml:"scripts_dir"`
-	Destination string         `yaml:"destination"`
-	Shadow      Shadow         `yaml:"shadow"`
-	Sources     []Source       `yaml:"sources"`
-	Robocopy    Robocopy       `yaml:"robocopy"`
-	Guard       Guard          `yaml:"guard"`
-	Sets        Sets           `yaml:"sets"`
-	Notify      Notify         `yaml:"notify"`
-	Timeout     Duration       `yaml:"timeout"`
-	Retention   Retention      `yaml:"retention"`
-	File        string         `yaml:"-"` // the file the job was read from, for messages
-	lines       map[string]int // field path -> line, for messages
+	Version     int               `yaml:"version"`
+	Name        string            `yaml:"name"`
+	ScriptsDir  string            `yaml:"scripts_dir"`
+	Destination string            `yaml:"destination"`
+	Shadow      Shadow            `yaml:"shadow"`
+	Sources     []Source          `yaml:"sources"`
+	Robocopy    Robocopy          `yaml:"robocopy"`
+	Guard       Guard             `yaml:"guard"`
+	Sets        Sets              `yaml:"sets"`
+	Notify      Notify            `yaml:"notify"`
+	Timeout     Duration          `yaml:"timeout"`
+	Retention   Retention         `yaml:"retention"`
+	File        string            `yaml:"-"` // the file the job was read from, for messages
+	lines       map[string]int    // field path -> line, for messages
+	escapes     map[string]escape // field path -> double-quoted value written with an escape
 }
 
 // Shadow configures the diskshadow snapshot.

@@ -5,6 +5,7 @@ import (
 
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/vssmirror/vssmirror/internal/suggest"
@@ -24,10 +25,36 @@ var (
 type validator struct {
 	j        *Job
 	problems []Problem
+	flagged  map[string]bool // fields with a problem
 }
 
 func (v *validator) add(field, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Line: v.line(field), Field: field, Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	if e, ok := v.j.escapes[field]; ok {
+		msg += e.hint()
+	}
+	if v.flagged == nil {
+		v.flagged = map[string]bool{}
+	}
+	v.flagged[field] = true
+	v.problems = append(v.problems, Problem{Line: v.line(field), Field: field, Message: msg})
+}
+
+// escapes refuses the double-quoted values written with an escape that
+// passed every other check: "D:\Data\xfer" is D:\Dataþr to YAML, and
+// "D:\Shares\_old" holds a no-break space instead of \_.
+func (v *validator) escapes() {
+	fields := make([]string, 0, len(v.j.escapes))
+	for f := range v.j.escapes {
+		if !v.flagged[f] {
+			fields = append(fields, f)
+		}
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		e := v.j.escapes[f]
+		v.problems = append(v.problems, Problem{Line: v.line(f), Field: f, Message: fmt.Sprintf("in double quotes YAML reads %s as an escape, so the value is %q; use single quotes, %s (or write every backslash as \\\\)", e.seq, e.value, singleQuoted(e.raw))})
+	}
 }
 
 // line finds the line of field, or of its closest parent that has one.
@@ -71,6 +98,7 @@ func (j *Job) validate() []Problem {
 	v.guard()
 	v.email()
 	v.retention()
+	v.escapes()
 	if t := j.Timeout.Std(); t < MinTimeout || t > MaxTimeout {
 		v.add("timeout", "%s is out of range: from 1m to 168h", j.Timeout)
 	}
@@ -256,16 +284,55 @@ func (v *validator) sources() {
 		v.names(f+".exclude_dirs", s.ExcludeDirs, "a folder name (Temp) or a full path (D:\\Shares\\Temp)")
 		v.names(f+".exclude_files", s.ExcludeFiles, "a file name or wildcard (*.tmp) or a full path (D:\\Shares\\a.txt)")
 	}
-	// Targets must not overlap: /MIR of one would delete the other's files.
-	for a := range j.Sources {
-		for b := a + 1; b < len(j.Sources); b++ {
-			ta, tb := j.Sources[a].Target, j.Sources[b].Target
-			if ta == "" || tb == "" {
-				continue
+	v.overlaps()
+}
+
+// overlaps refuses targets that overlap (one equal to or inside another):
+// the /MIR of one would delete the other's files. Each target is compared
+// with the earlier ones through two maps, of the targets and of every
+// folder above one, so the check takes time linear in the length of the
+// targets (it was pairwise: 20,000 sources took over a minute). For each
+// overlapping source the earliest source it overlaps is named.
+func (v *validator) overlaps() {
+	j := v.j
+	targets := map[string]int{} // lower-case target -> first source with it
+	above := map[string]int{}   // lower-case folder above a target -> first source below it
+	for b := range j.Sources {
+		tb := j.Sources[b].Target
+		if tb == "" {
+			continue
+		}
+		key := strings.ToLower(tb) // as inside: NTFS and SMB compare names without case
+		a := -1
+		if i, ok := above[key]; ok {
+			a = i
+		}
+		// key itself and every folder above it, among the earlier targets.
+		for p := key; ; {
+			if i, ok := targets[p]; ok && (a < 0 || i < a) {
+				a = i
 			}
-			if inside(ta, tb) || inside(tb, ta) {
-				v.add(fmt.Sprintf("sources[%d].target", b), "%q overlaps the target %q of sources[%d]: the mirror of one would delete the other's files; give each source its own folder", tb, ta, a)
+			k := strings.LastIndexByte(p, '\\')
+			if k < 0 {
+				break
 			}
+			p = p[:k]
+		}
+		if a >= 0 {
+			v.add(fmt.Sprintf("sources[%d].target", b), "%q overlaps the target %q of sources[%d]: the mirror of one would delete the other's files; give each source its own folder", tb, j.Sources[a].Target, a)
+		}
+		if _, ok := targets[key]; !ok {
+			targets[key] = b
+		}
+		for k := strings.IndexByte(key, '\\'); k >= 0; {
+			if _, ok := above[key[:k]]; !ok {
+				above[key[:k]] = b
+			}
+			n := strings.IndexByte(key[k+1:], '\\')
+			if n < 0 {
+				break
+			}
+			k += 1 + n
 		}
 	}
 }
