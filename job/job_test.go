@@ -99,6 +99,55 @@ func TestDurationString(t *testing.T) {
 	}
 }
 
+// TestPasswordEnvNeverShown: a password typed into password_env is
+// refused, and no message repeats it, whatever went wrong with it.
+func TestPasswordEnvNeverShown(t *testing.T) {
+	const want = "notify.email.password_env: must name an environment variable ([A-Za-z_][A-Za-z0-9_]*), not hold the password; the value is not shown"
+	mail := base + "notify:\n  email:\n    host: smtp.example.test\n    from: b@x.test\n    to: [a@b.test]\n    user: svc\n"
+	for secret, value := range map[string]string{
+		"hunter2!":        "'hunter2!'",
+		"Tr0ub4dor&3":     "Tr0ub4dor&3",
+		"9 lives":         "9 lives",
+		"1234567":         "1234567",    // an int
+		"0x1F2E":          "0x1F2E",     // an int too
+		"12.5e3":          "12.5e3",     // a float
+		"true":            "true",       // a bool
+		"2026-01-02":      "2026-01-02", // a timestamp
+		"s3cr\x1bt":       `"s3cr\et"`,  // an escape in double quotes
+		"abc\u00a0def":    `"abc\_def"`,
+		"PASS WORD":       "'PASS WORD'",
+		"-hunter":         "'-hunter'",
+		"9LIVES":          "9LIVES",
+		"ÄPASSWORT":       "ÄPASSWORT",
+		"pass\nword-line": `"pass\nword-line"`,
+	} {
+		t.Run(secret, func(t *testing.T) {
+			_, err := Parse("job.yaml", []byte(mail+"    password_env: "+value+"\n"))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "job.yaml:13: "+want)
+			for _, part := range []string{secret, value, strings.Trim(value, `'"`)} {
+				if len(part) > 3 {
+					assert.NotContains(t, err.Error(), part)
+				}
+			}
+		})
+	}
+	// Without a mail host too: the password is in the file either way.
+	_, err := Parse("job.yaml", []byte(base+"notify:\n  email:\n    password_env: 'hunter2!'\n"))
+	assert.EqualError(t, err, "job.yaml:9: "+want)
+	// A syntax error on its line does not quote it either.
+	_, err = Parse("job.yaml", []byte(mail+"    password_env: \"pa\\ssword\"\n"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "ssword")
+	assert.Contains(t, err.Error(), "job.yaml:13: YAML syntax")
+	// Names pass.
+	for _, name := range []string{"SMTP_PASSWORD", "_x", "a1", "VSSMIRROR_MAIL_PW"} {
+		j, err := Parse("job.yaml", []byte(mail+"    password_env: "+name+"\n"))
+		require.NoError(t, err, name)
+		assert.Equal(t, name, j.Notify.Email.PasswordEnv)
+	}
+}
+
 func TestRetention(t *testing.T) {
 	j, err := Parse("job.yaml", []byte(base+"retention: {keep_runs: 5, keep_days: 0}\n"))
 	require.NoError(t, err)

@@ -248,7 +248,7 @@ func yamlProblem(err error, data []byte) Problem {
 		hint = fmt.Sprintf("; line %d is indented with a tab; YAML forbids tabs for indentation: use spaces", line)
 	case strings.Contains(msg, "escape"):
 		example := `'D:\Shares'`
-		if q := strings.Index(text, `"`); q >= 0 {
+		if q := strings.Index(text, `"`); q >= 0 && !strings.Contains(text, "password") {
 			if raw, ok := quotedRaw(text[q:]); ok {
 				example = singleQuoted(raw)
 			}
@@ -259,6 +259,14 @@ func yamlProblem(err error, data []byte) Problem {
 	}
 	return Problem{Line: line, Message: "YAML syntax: " + msg + hint}
 }
+
+// secretFields are the fields whose value no message shows: a password
+// typed into password_env (instead of the name of the variable holding
+// it) must not end up on a console, in a log or in a scheduled task's
+// history.
+var secretFields = map[string]bool{"notify.email.password_env": true}
+
+const passwordEnvMsg = "must name an environment variable ([A-Za-z_][A-Za-z0-9_]*), not hold the password; the value is not shown"
 
 // nodeDecoder is a field type that decodes its own YAML node; it returns
 // a message for a bad value.
@@ -479,6 +487,16 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.Set(s)
 	case reflect.String:
+		if secretFields[path] {
+			// Whatever is wrong, the message never shows the value: it
+			// may be a password typed into the wrong field.
+			if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+				d.add(n, path, "%s", passwordEnvMsg)
+				return
+			}
+			v.SetString(n.Value)
+			return
+		}
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 			d.add(n, path, "expected a string, got %s", kindName(n))
 			return

@@ -534,8 +534,14 @@ func (v *validator) guard() {
 
 var addrRE = regexp.MustCompile(`^[^@\s<>"]+@[^@\s<>"]+$`)
 
+// envNameRE is an environment variable name password_env may give.
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 func (v *validator) email() {
 	e := &v.j.Notify.Email
+	if e.PasswordEnv != "" && !envNameRE.MatchString(e.PasswordEnv) {
+		v.add("notify.email.password_env", "%s", passwordEnvMsg)
+	}
 	if e.Host == "" {
 		if len(e.To) > 0 || e.From != "" {
 			v.add("notify.email.host", "missing: give the SMTP server that sends the status mail")
