@@ -17,6 +17,11 @@ import (
 // and returns the outcome before cleanup.
 func evaluate(rep *report.Report, res *dsResult, plan *dshgen.Plan, j *job.Job) report.Outcome {
 	out := res.Output
+	// A localized diskshadow says in words only it knows that the copy
+	// script failed; that it stopped at exec says so in any language.
+	if !res.Killed && out.StoppedAtExec() && (res.ExitCode != 0 || len(rep.Scripts) > 0 && scriptGoesOnAfterExec(rep.Scripts[0])) {
+		out.ConcludeExec()
+	}
 	for _, s := range out.Shadows {
 		rep.Shadows = append(rep.Shadows, report.Shadow{ID: s.ID, SetID: s.SetID, Alias: s.Alias, Volume: s.Volume, Device: s.Device, ExposedAs: s.ExposedAs})
 	}
@@ -29,6 +34,9 @@ func evaluate(rep *report.Report, res *dsResult, plan *dshgen.Plan, j *job.Job) 
 		} else {
 			snapshotFailed = true
 		}
+	}
+	if judgeWriters(rep, out, j) {
+		snapshotFailed = true
 	}
 	// Every planned volume must have its shadow, exposed on its letter.
 	for _, v := range plan.Volumes {
@@ -60,6 +68,147 @@ func evaluate(rep *report.Report, res *dsResult, plan *dshgen.Plan, j *job.Job) 
 		return report.CopyFailed
 	}
 	return report.Success
+}
+
+// scriptGoesOnAfterExec reports whether the diskshadow script has a
+// command after its exec line: then a run that stopped at exec did so
+// because the copy script failed.
+func scriptGoesOnAfterExec(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	exec := false
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || strings.HasPrefix(l, "#"):
+		case exec:
+			return true
+		default:
+			f := strings.Fields(l)
+			exec = strings.EqualFold(f[0], "exec")
+		}
+	}
+	return false
+}
+
+// verifiedWriter is a writer of the job's verify_writers, with the name
+// diskshadow prints for it (job.Writer.DisplayName: "SqlServerWriter",
+// "Microsoft Exchange Writer", "Microsoft Hyper-V VSS Writer").
+type verifiedWriter struct {
+	job.Writer
+}
+
+func verifiedWriters(j *job.Job) []verifiedWriter {
+	var ws []verifiedWriter
+	for _, id := range j.Shadow.VerifyWriters {
+		if w, ok := job.LookupWriter(id); ok {
+			ws = append(ws, verifiedWriter{w})
+		}
+	}
+	return ws
+}
+
+// verifiedOf returns the verified writer diskshadow calls name, if any.
+func verifiedOf(ws []verifiedWriter, name string) (verifiedWriter, bool) {
+	for _, w := range ws {
+		if w.DisplayName != "" && strings.EqualFold(strings.TrimSpace(name), w.DisplayName) {
+			return w, true
+		}
+	}
+	return verifiedWriter{}, false
+}
+
+// label names a verified writer in a message: SqlServerWriter (sql).
+func (w verifiedWriter) label() string {
+	if w.Name == "" {
+		return w.ID
+	}
+	return fmt.Sprintf("%q (verify_writers: %s)", w.DisplayName, w.Name)
+}
+
+// what names what a component holds, for writers whose components are
+// databases or virtual machines: the component's last path element.
+func (w verifiedWriter) what(component string) string {
+	parts := strings.Split(strings.Trim(component, `\`), `\`)
+	last := parts[len(parts)-1]
+	if last == "" {
+		return ""
+	}
+	switch w.Name {
+	case "sql":
+		return fmt.Sprintf(" (database %s)", last)
+	case "hyperv":
+		return fmt.Sprintf(" (virtual machine %s)", last)
+	case "exchange":
+		return fmt.Sprintf(" (%s)", last)
+	}
+	return ""
+}
+
+// verifiedLosses describes every component of a verified writer that
+// diskshadow excluded, and every verified writer it excluded entirely:
+// each one means the backup lacks that application's data. `writer
+// verify` does not catch a partly included writer.
+func verifiedLosses(out *output.Output, j *job.Job) []string {
+	ws := verifiedWriters(j)
+	if len(ws) == 0 {
+		return nil
+	}
+	var msgs []string
+	for _, e := range out.Excluded {
+		w, ok := verifiedOf(ws, e.Writer)
+		if !ok {
+			continue
+		}
+		need, hint := "a volume", "add that volume to the job's sources"
+		if e.Volume != "" {
+			need, hint = "volume "+e.Volume, fmt.Sprintf("add a source on %s to the job's sources", e.Volume)
+		}
+		msgs = append(msgs, fmt.Sprintf("verified writer %s: component %s%s was excluded from the backup because it needs %s, which is not in the shadow copy set; %s (diskshadow output line %d)",
+			w.label(), e.Component, w.what(e.Component), need, hint, e.Line))
+	}
+	for _, wr := range out.Writers {
+		if wr.Included {
+			continue
+		}
+		if w, ok := verifiedOf(ws, wr.Name); ok {
+			msgs = append(msgs, fmt.Sprintf("verified writer %s was excluded from the backup entirely (%s); add the volumes its data is on to the job's sources", w.label(), wr.Reason))
+		}
+	}
+	return msgs
+}
+
+// judgeWriters files what diskshadow excluded: a verified writer's loss is
+// an error (the run failed: the backup lacks that application's data);
+// any other writer's excluded component is a note, normal when the job
+// does not back up the volume it lives on (System, ASR or Task Scheduler
+// Writer on C: in a D:-only job). It reports whether the run failed.
+func judgeWriters(rep *report.Report, out *output.Output, j *job.Job) bool {
+	lost := verifiedLosses(out, j)
+	for _, m := range lost {
+		rep.Errors = append(rep.Errors, report.RunError{Kind: output.FailWriter, Message: m})
+	}
+	ws := verifiedWriters(j)
+	for _, e := range out.Excluded {
+		if _, ok := verifiedOf(ws, e.Writer); ok {
+			continue
+		}
+		vol := e.Volume
+		if vol == "" {
+			vol = "a volume"
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("writer %q: component %s was left out of the backup (it needs %s, which is not in this job's shadow copy set); the writer is not verified, so this is information only", e.Writer, e.Component, vol))
+	}
+	if len(out.Excluded) > 0 {
+		for _, w := range ws {
+			if w.DisplayName == "" {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("verified writer %s is not in the writer catalog, so its name in diskshadow's output is unknown: an excluded component of it cannot be recognized", w.ID))
+			}
+		}
+	}
+	return len(lost) > 0
 }
 
 // shadowOf finds the shadow of a planned volume: by the volume diskshadow

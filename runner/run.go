@@ -177,7 +177,8 @@ func (r *run) finish(outcome report.Outcome, err error) (*report.Report, error) 
 // read the journal, create the run folder, delete what an earlier run
 // left, choose the backup set, render the scripts; then snapshot and copy
 // (diskshadow, retried while another snapshot is in progress), judge the
-// outcome, delete the run's leftover shadows, and mark the set good.
+// outcome, delete the run's leftover shadows, mark the set good, and prune
+// old run folders (retention).
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts, "")
 	for _, step := range []func() *failure{
@@ -190,6 +191,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	outcome := r.snapshotAndCopy(ctx)
 	outcome = r.cleanupAfterRun(outcome)
 	outcome = r.markSet(outcome)
+	outcome = r.pruneRuns(outcome)
 	return r.finish(outcome, nil)
 }
 
@@ -347,6 +349,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 		defer cancel()
 	}
 	env := r.childEnv()
+	abort, aliases := r.newAbortWatch(), r.newAliasMerge()
 	var res *dsResult
 	for attempt := 1; ; attempt++ {
 		r.rep.Diskshadow.Attempts = attempt
@@ -357,6 +360,8 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 		r.rep.Diskshadow.Log = filepath.Join(r.rep.RunDir, name)
 		var err error
 		res, err = runDiskshadow(runCtx, r.exe, r.rep.Scripts[0], r.rep.Diskshadow.Log, r.rep.RunDir, env, r.console, r.runLog, func(rd *output.Reader) error {
+			abort.check(rd.Output())
+			aliases.whileExec(rd.Output())
 			return r.journalShadows(rd.Output())
 		})
 		if err != nil {
@@ -376,6 +381,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 			break
 		}
 	}
+	aliases.merge(res.Output.Deleted)
 	code := res.ExitCode
 	r.rep.Diskshadow.ExitCode = &code
 	outcome := evaluate(r.rep, res, r.bundle.Plan, r.j)
@@ -402,7 +408,7 @@ func (r *run) journalShadows(out *output.Output) error {
 	var entries []state.JournalEntry
 	for _, s := range out.Shadows {
 		if !slices.ContainsFunc(out.Deleted, func(d string) bool { return strings.EqualFold(d, s.ID) }) {
-			entries = append(entries, state.JournalEntry{ID: s.ID, SetID: s.SetID, Alias: s.Alias, Volume: s.Volume, ExposedAs: s.ExposedAs, RunID: r.rep.RunID, Recorded: r.opts.Now()})
+			entries = append(entries, safeEntry(state.JournalEntry{ID: s.ID, SetID: s.SetID, Alias: s.Alias, Volume: s.Volume, ExposedAs: s.ExposedAs, RunID: r.rep.RunID, Recorded: r.opts.Now()}))
 		}
 	}
 	if len(entries) == 0 {

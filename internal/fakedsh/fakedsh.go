@@ -27,11 +27,23 @@
 //	                   letters, so the harness maps them beforehand.
 //	FAKEDSH_TOUCH      after create, append a line to this file on the live
 //	                   volume: a change the snapshot must not contain.
+//	FAKEDSH_LANG       pseudo: every message is pseudo-localized (Pseudo: each
+//	                   English word becomes "ÄÖ" + the word reversed) while
+//	                   GUIDs, %tokens%, echoes, device and volume names, drive
+//	                   letters, numbers and hex codes stay, as on a German or
+//	                   French server; mute: no message at all, only the echoes
+//	FAKEDSH_EXCLUDE    writer components create reports excluded because their
+//	                   volume is not in the set: WRITER:COMPONENT:VOLUME,...
+//	                   e.g. "SqlServerWriter:\HOST\master:C:" (ParseExclusions);
+//	                   an entry whose volume is in the set is not printed
+//	FAKEDSH_ALIASES    if set, exec (off Windows) first writes AliasFile into
+//	                   VSSMIRROR_RUN_DIR, as the copy script does
 //
 // On Windows, exec runs the script with cmd.exe. Elsewhere it simulates the
 // copy: for every "/UNILOG+:%VSSM_LOGDIR%\NAME" in the script it writes a
 // robocopy log NAME into VSSMIRROR_RUN_DIR, with one failed file when the
-// exit code is 8 or more.
+// exit code is 8 or more; when the abort marker (AbortFile) is in
+// VSSMIRROR_RUN_DIR it copies nothing and exits 16, as the copy script does.
 package fakedsh
 
 import (
@@ -98,6 +110,27 @@ type fake struct {
 	nowriters bool
 	verify    bool
 	created   []string // IDs created in this invocation
+	lang      string   // FAKEDSH_LANG
+}
+
+// printf prints one of diskshadow's messages: format is the English
+// message, args what diskshadow fills in (IDs, aliases, names, codes),
+// which no translation changes. FAKEDSH_LANG=pseudo translates the message
+// with Pseudo; FAKEDSH_LANG=mute prints no message at all (only the
+// echoes), as if the output could not be read.
+func (f *fake) printf(format string, args ...any) {
+	switch f.lang {
+	case "mute":
+		return
+	case "pseudo":
+		format = Pseudo(format)
+	}
+	fmt.Fprintf(f.out, format, args...)
+}
+
+// volumeName is the \\?\Volume{GUID}\ name of the n-th volume.
+func volumeName(n int) string {
+	return fmt.Sprintf(`\\?\Volume{00000000-0000-0000-0000-%012d}\`, n)
 }
 
 func guid() string {
@@ -114,9 +147,10 @@ func Main(args []string, out io.Writer, getenv func(string) string) int {
 			f.fails[k] = v
 		}
 	}
-	fmt.Fprintln(out, "Microsoft DiskShadow version 1.0")
-	fmt.Fprintln(out, "Copyright (C) 2013 Microsoft Corporation")
-	fmt.Fprintf(out, "On computer:  FAKEDSH,  %s\n\n", time.Now().Format("1/2/2006 3:04:05 PM"))
+	f.lang = getenv("FAKEDSH_LANG")
+	f.printf("Microsoft DiskShadow version 1.0\n")
+	f.printf("Copyright (C) 2013 Microsoft Corporation\n")
+	f.printf("On computer:  %s,  %s\n\n", "FAKEDSH", time.Now().Format("1/2/2006 3:04:05 PM"))
 	script, logPath := "", ""
 	for i := 0; i < len(args); i++ {
 		switch strings.ToLower(args[i]) {
@@ -145,7 +179,7 @@ func Main(args []string, out io.Writer, getenv func(string) string) int {
 	f.st = st
 	data, err := os.ReadFile(script)
 	if err != nil {
-		fmt.Fprintf(out, "The script file name is not valid.\n")
+		f.printf("The script file name is not valid.\n")
 		return 1
 	}
 	code := f.run(data)
@@ -193,7 +227,7 @@ func lines(data []byte) []string {
 }
 
 func (f *fake) failBlock(hr string, text string) {
-	fmt.Fprintf(f.out, "The last operation failed.\n\t- Returned HRESULT: %s\n\t- Error text: %s\n", hr, text)
+	f.printf("The last operation failed.\n\t- Returned HRESULT: %s\n\t- Error text: %s\n", hr, text)
 }
 
 func (f *fake) save() { f.st.Save(f.statePath) }
@@ -306,6 +340,7 @@ func (f *fake) create() (int, bool) {
 		f.failBlock("80042302", "VSS_E_UNEXPECTED")
 		return 1, true
 	}
+	f.excluded()
 	set := guid()
 	for i := range f.pending {
 		s := &f.pending[i]
@@ -319,12 +354,13 @@ func (f *fake) create() (int, bool) {
 				return 1, true
 			}
 		}
-		fmt.Fprintf(f.out, "Alias %s for shadow ID %s set as environment variable.\n", s.Alias, s.ID)
+		f.printf("Alias %s for shadow ID %s set as environment variable.\n", s.Alias, s.ID)
 		f.vars[strings.ToLower(s.Alias)] = s.ID
 		f.created = append(f.created, s.ID)
 	}
-	fmt.Fprintf(f.out, "Alias VSS_SHADOW_SET for shadow set ID %s set as environment variable.\n\n", set)
-	fmt.Fprintf(f.out, "Querying all shadow copies with the shadow copy set ID %s\n\n", set)
+	f.vars["vss_shadow_set"] = set
+	f.printf("Alias %s for shadow set ID %s set as environment variable.\n\n", "VSS_SHADOW_SET", set)
+	f.printf("Querying all shadow copies with the shadow copy set ID %s\n\n", set)
 	for i, s := range f.pending {
 		attrs := "No_Auto_Release Persistent Differential"
 		if !s.Persistent {
@@ -333,15 +369,15 @@ func (f *fake) create() (int, bool) {
 		if f.nowriters {
 			attrs = strings.Replace(attrs, "Differential", "No_Writers Differential", 1)
 		}
-		fmt.Fprintf(f.out, "\t* Shadow copy ID = %s\t\t%%%s%%\n", s.ID, s.Alias)
-		fmt.Fprintf(f.out, "\t\t- Shadow copy set: %s\t%%VSS_SHADOW_SET%%\n", set)
-		fmt.Fprintf(f.out, "\t\t- Original count of shadow copies = %d\n", len(f.pending))
-		fmt.Fprintf(f.out, "\t\t- Original volume name: \\\\?\\Volume{00000000-0000-0000-0000-00000000000%d}\\ [%s\\]\n", i, s.Volume)
-		fmt.Fprintf(f.out, "\t\t- Shadow copy device name: \\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy%d\n", 10+len(f.st.Shadows))
-		fmt.Fprintf(f.out, "\t\t- Not exposed\n\t\t- Attributes:  %s\n\n", attrs)
+		f.printf("\t* Shadow copy ID = %s\t\t%%%s%%\n", s.ID, s.Alias)
+		f.printf("\t\t- Shadow copy set: %s\t%%VSS_SHADOW_SET%%\n", set)
+		f.printf("\t\t- Original count of shadow copies = %d\n", len(f.pending))
+		f.printf("\t\t- Original volume name: %s [%s\\]\n", volumeName(i), s.Volume)
+		f.printf("\t\t- Shadow copy device name: %s\n", fmt.Sprintf(`\\?\GLOBALROOT\Device\HarddiskVolumeShadowCopy%d`, 10+len(f.st.Shadows)))
+		f.printf("\t\t- Not exposed\n\t\t- Attributes:  %s\n\n", attrs)
 		f.st.Shadows = append(f.st.Shadows, s)
 	}
-	fmt.Fprintf(f.out, "Number of shadow copies listed: %d\n", len(f.pending))
+	f.printf("Number of shadow copies listed: %d\n", len(f.pending))
 	f.pending = nil
 	if p := f.getenv("FAKEDSH_TOUCH"); p != "" {
 		if fh, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
@@ -358,13 +394,13 @@ func (f *fake) list() (int, bool) {
 		f.failBlock("80042302", "VSS_E_UNEXPECTED")
 		return 1, true
 	}
-	fmt.Fprintf(f.out, "Querying all shadow copies on the computer ...\n")
+	f.printf("Querying all shadow copies on the computer ...\n")
 	for i, s := range f.st.Shadows {
-		fmt.Fprintf(f.out, "\t* Shadow copy ID = %s\t\t%%%s%%\n", s.ID, s.Alias)
-		fmt.Fprintf(f.out, "\t\t- Shadow copy set: %s\t%%VSS_SHADOW_SET%%\n", s.Set)
-		fmt.Fprintf(f.out, "\t\t- Original volume name: \\\\?\\Volume{00000000-0000-0000-0000-00000000000%d}\\ [%s\\]\n", i%10, s.Volume)
+		f.printf("\t* Shadow copy ID = %s\t\t%%%s%%\n", s.ID, s.Alias)
+		f.printf("\t\t- Shadow copy set: %s\t%%VSS_SHADOW_SET%%\n", s.Set)
+		f.printf("\t\t- Original volume name: %s [%s\\]\n", volumeName(i), s.Volume)
 	}
-	fmt.Fprintf(f.out, "Number of shadow copies listed: %d\n", len(f.st.Shadows))
+	f.printf("Number of shadow copies listed: %d\n", len(f.st.Shadows))
 	return 0, false
 }
 
@@ -388,7 +424,7 @@ func (f *fake) expose(ref, target string) (int, bool) {
 		return 1, true
 	}
 	if !s.Persistent {
-		fmt.Fprintln(f.out, "Only persistent shadow copies can be exposed.")
+		f.printf("Only persistent shadow copies can be exposed.\n")
 		return 1, true
 	}
 	letter := strings.ToUpper(strings.TrimSuffix(target, `\`))
@@ -412,7 +448,7 @@ func (f *fake) expose(ref, target string) (int, bool) {
 		}
 	}
 	s.Exposed = letter
-	fmt.Fprintf(f.out, "The shadow copy was successfully exposed as %s\\.\n", letter)
+	f.printf("The shadow copy was successfully exposed as %s.\n", letter+`\`)
 	return 0, false
 }
 
@@ -420,7 +456,7 @@ var unilogRE = regexp.MustCompile(`/UNILOG\+:%VSSM_LOGDIR%\\([^"\s]+)`)
 
 func (f *fake) exec(path string) (int, bool) {
 	if _, err := os.Stat(path); err != nil {
-		fmt.Fprintf(f.out, "The script file name is not valid.\n")
+		f.printf("The script file name is not valid.\n")
 		return 1, true
 	}
 	var code int
@@ -437,12 +473,20 @@ func (f *fake) exec(path string) (int, bool) {
 		code, _ = strconv.Atoi(f.fails["exec"])
 		data, _ := os.ReadFile(path)
 		dir := f.getenv("VSSMIRROR_RUN_DIR")
+		if f.getenv("FAKEDSH_ALIASES") != "" && dir != "" {
+			f.writeAliases(filepath.Join(dir, AliasFile))
+		}
+		if _, err := os.Stat(filepath.Join(dir, AbortFile)); dir != "" && err == nil {
+			// the copy script's first check: abort before copying anything
+			code = 16
+			data = nil
+		}
 		for _, m := range unilogRE.FindAllStringSubmatch(string(data), -1) {
 			os.WriteFile(filepath.Join(dir, m[1]), []byte(robocopyLog(code)), 0o644)
 		}
 	}
 	if code != 0 {
-		fmt.Fprintf(f.out, "The command script returned failure exit code %d.\nThe command script failed.\n", code)
+		f.printf("The command script returned failure exit code %d.\nThe command script failed.\n", code)
 		return 1, true
 	}
 	return 0, false
@@ -479,7 +523,7 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 	}
 	var ids []string
 	for _, t := range targets {
-		fmt.Fprintf(f.out, "Deleting shadow copy %s on volume \\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\ from provider {b5946137-7b9f-4925-af80-51abd60b20d5} [Attributes: 0x00120019]...\n", t.ID)
+		f.printf("Deleting shadow copy %s on volume %s from provider %s [Attributes: %s]...\n", t.ID, volumeName(0), "{b5946137-7b9f-4925-af80-51abd60b20d5}", "0x00120019")
 		ids = append(ids, t.ID)
 		if snap := f.getenv("FAKEDSH_SNAPDIR"); snap != "" {
 			if t.Exposed != "" {
@@ -495,7 +539,7 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 		}
 	}
 	f.st.Shadows = keep
-	fmt.Fprintf(f.out, "\nNumber of shadow copies deleted: %d\n", len(ids))
+	f.printf("\nNumber of shadow copies deleted: %d\n", len(ids))
 	return 0, false
 }
 
@@ -577,4 +621,74 @@ func RemoveTree(path string) error {
 		}
 	}
 	return os.Remove(path)
+}
+
+// AbortFile is the abort marker the runner writes into the run folder
+// (runner.AbortFile); the copy script checks for it first and last and
+// exits 16 when it is there. Off Windows the double plays that check.
+const AbortFile = "vssmirror-abort"
+
+// AliasFile is the file the copy script writes first (runner.AliasFile):
+// <alias>=<shadow ID> per volume, then VSS_SHADOW_SET=<set ID>, CRLF.
+// With FAKEDSH_ALIASES set the double writes it off Windows as the script
+// would, from the variables create set.
+const AliasFile = "vssmirror-aliases.txt"
+
+func (f *fake) writeAliases(path string) {
+	var b strings.Builder
+	for _, s := range f.st.Shadows {
+		if contains(f.created, s.ID) {
+			fmt.Fprintf(&b, "%s=%s\r\n", s.Alias, f.vars[strings.ToLower(s.Alias)])
+		}
+	}
+	fmt.Fprintf(&b, "VSS_SHADOW_SET=%s\r\n", f.vars["vss_shadow_set"])
+	os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// Exclusion is one FAKEDSH_EXCLUDE entry: a writer's component that needs
+// a volume; an empty Component stands for the whole writer.
+type Exclusion struct {
+	Writer, Component, Volume string
+}
+
+var exclusionRE = regexp.MustCompile(`^([^:]+):(.*):([A-Za-z]):?\\?$`)
+
+// ParseExclusions reads FAKEDSH_EXCLUDE: comma-separated
+// WRITER:COMPONENT:VOLUME entries, e.g. `SqlServerWriter:\HOST\master:C:`
+// (the component may hold colons; an empty one excludes the whole writer).
+func ParseExclusions(s string) []Exclusion {
+	var out []Exclusion
+	for _, item := range strings.Split(s, ",") {
+		if m := exclusionRE.FindStringSubmatch(strings.TrimSpace(item)); m != nil {
+			out = append(out, Exclusion{Writer: m[1], Component: m[2], Volume: strings.ToUpper(m[3]) + ":"})
+		}
+	}
+	return out
+}
+
+// excluded prints, as create does, the FAKEDSH_EXCLUDE components whose
+// volume is not in the set: diskshadow's two-line message (the second
+// entry without the comma, as some real lines are), and for a whole
+// writer both whole-writer forms.
+func (f *fake) excluded() {
+	if f.nowriters {
+		return
+	}
+	for i, e := range ParseExclusions(f.getenv("FAKEDSH_EXCLUDE")) {
+		inSet := slices.ContainsFunc(f.pending, func(s Shadow) bool { return strings.EqualFold(s.Volume, e.Volume) })
+		if inSet {
+			continue
+		}
+		if e.Component == "" {
+			f.printf("The writer \"%s\" is now entirely excluded from the backup.\n", e.Writer)
+			f.printf("Excluding writer \"%s\", because all of its components have been excluded.\n", e.Writer)
+			continue
+		}
+		comma := ","
+		if i%2 == 1 {
+			comma = ""
+		}
+		f.printf("Component \"%s\" from writer \"%s\" is excluded from backup"+comma+"\n", e.Component, e.Writer)
+		f.printf("because it requires volume %s which is not in the shadow copy set.\n", e.Volume+`\`)
+	}
 }

@@ -1,0 +1,215 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vssmirror/vssmirror/dshgen/output"
+	"github.com/vssmirror/vssmirror/internal/vssid"
+	"github.com/vssmirror/vssmirror/runner/state"
+)
+
+// AliasFile is the file the copy script writes into the run folder as its
+// first action (dshgen.AliasFile in the copy script's contract): one line
+// <alias>=<value of %alias%> per volume of the plan, then
+// VSS_SHADOW_SET=<value>, CRLF. diskshadow sets these variables in exec's
+// environment after create, so the file names the run's shadows whatever
+// language diskshadow prints its messages in: the belt to the output
+// reader's braces.
+const AliasFile = "vssmirror-aliases.txt"
+
+// maxAliasFile bounds what is read of the alias file: 26 volumes make
+// about 1.5 KB. A larger file was not written by the copy script.
+const maxAliasFile = 16 << 10
+
+// aliasLineRE is the only line shape taken from the alias file.
+var aliasLineRE = regexp.MustCompile(`^([A-Za-z0-9_]+)=(` + vssid.Pattern + `)$`)
+
+// aliasLine is one accepted line of the alias file.
+type aliasLine struct {
+	Alias string
+	ID    string
+}
+
+// readAliasFile reads the alias file as untrusted input: a regular file of
+// at most maxAliasFile bytes, of which only lines that are exactly
+// NAME={GUID} count (a trailing CR or spaces aside); anything else, such as
+// a line holding a second line break or a command, is skipped and counted
+// in ignored. A missing file is no error (lines is nil).
+func readAliasFile(path string) (lines []aliasLine, ignored int, err error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, 0, fmt.Errorf("%s is not a regular file", path)
+	}
+	if fi.Size() > maxAliasFile {
+		return nil, 0, fmt.Errorf("%s is %d bytes, far more than the copy script writes", path, fi.Size())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxAliasFile+1))
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(data) > maxAliasFile {
+		return nil, 0, fmt.Errorf("%s grew past %d bytes while read", path, maxAliasFile)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimRight(l, "\r \t")
+		if l == "" {
+			continue
+		}
+		m := aliasLineRE.FindStringSubmatch(l)
+		if m == nil || !vssid.Valid(m[2]) {
+			ignored++
+			continue
+		}
+		lines = append(lines, aliasLine{Alias: m[1], ID: m[2]})
+	}
+	return lines, ignored, nil
+}
+
+// aliasMerge merges the alias file's shadow IDs into the journal: while
+// diskshadow runs the copy script (the file is written before the first
+// robocopy) and once more after diskshadow ended.
+type aliasMerge struct {
+	r      *run
+	tried  time.Time
+	merged []string // IDs this merge added to the journal
+	noted  map[string]bool
+}
+
+func (r *run) newAliasMerge() *aliasMerge { return &aliasMerge{r: r, noted: map[string]bool{}} }
+
+// whileExec merges the file, at most once a second, while the last command
+// diskshadow echoed is exec: a vssmirror killed during a long copy still
+// leaves the shadows in the journal for the next run.
+func (m *aliasMerge) whileExec(out *output.Output) {
+	if !out.StoppedAtExec() || m.r.opts.Now().Sub(m.tried) < time.Second {
+		return
+	}
+	m.merge(out.Deleted)
+}
+
+// merge reads the alias file and journals every shadow it names under one
+// of the plan's aliases that is not in the journal yet and that diskshadow
+// did not report deleted (deleted). The plan's alias tells the volume.
+// Lines with other names (except VSS_SHADOW_SET, the set's ID) are
+// ignored: only the job's own aliases may add a shadow to the journal,
+// whose shadows are deleted by ID.
+func (m *aliasMerge) merge(deleted []string) {
+	r := m.r
+	m.tried = r.opts.Now()
+	if r.rep.RunDir == "" || r.bundle == nil || r.journal == nil {
+		return
+	}
+	path := filepath.Join(r.rep.RunDir, AliasFile)
+	lines, ignored, err := readAliasFile(path)
+	if err != nil {
+		m.noteOnce("read", "the copy script's alias file was not used: %v", err)
+		return
+	}
+	if ignored > 0 {
+		m.noteOnce("ignored", "%s: %d line(s) that are not NAME={GUID} were ignored", AliasFile, ignored)
+	}
+	volumeOf := map[string]string{}
+	for _, v := range r.bundle.Plan.Volumes {
+		volumeOf[strings.ToLower(v.Alias)] = v.Letter + `:\`
+	}
+	setID := ""
+	for _, l := range lines {
+		if strings.EqualFold(l.Alias, "VSS_SHADOW_SET") {
+			setID = l.ID
+		}
+	}
+	var entries []state.JournalEntry
+	var foreign []string
+	for _, l := range lines {
+		vol, ours := volumeOf[strings.ToLower(l.Alias)]
+		switch {
+		case strings.EqualFold(l.Alias, "VSS_SHADOW_SET"):
+			continue
+		case !ours:
+			foreign = append(foreign, l.Alias)
+			continue
+		case containsFold(deleted, l.ID) || containsFold(r.journal.IDs(), l.ID):
+			continue
+		}
+		for _, e := range r.journal.Entries {
+			if strings.EqualFold(e.Alias, l.Alias) && e.RunID == r.rep.RunID && !strings.EqualFold(e.ID, l.ID) {
+				m.noteOnce("conflict "+l.ID, "%s names %s for alias %s, diskshadow's output %s: both are journaled", AliasFile, l.ID, l.Alias, e.ID)
+			}
+		}
+		entries = append(entries, safeEntry(state.JournalEntry{ID: l.ID, SetID: setID, Alias: l.Alias, Volume: vol, RunID: r.rep.RunID, Recorded: r.opts.Now()}))
+	}
+	if len(foreign) > 0 {
+		m.noteOnce("foreign", "%s: line(s) for %s ignored: not an alias of this job", AliasFile, strings.Join(foreign, ", "))
+	}
+	if len(entries) == 0 {
+		return
+	}
+	var ids []string
+	for _, e := range entries {
+		ids = append(ids, e.ID)
+	}
+	if err := r.journal.Record(entries...); err != nil {
+		r.journalFailed(err)
+	}
+	m.merged = append(m.merged, ids...)
+	r.note("the copy script's %s named %d shadow(s) diskshadow's output did not show (%s): journaled, so they are deleted like the others", AliasFile, len(ids), strings.Join(ids, ", "))
+	r.say("journaled %d shadow(s) from %s that diskshadow's output did not show", len(ids), AliasFile)
+}
+
+func (m *aliasMerge) noteOnce(key, format string, args ...any) {
+	if m.noted[key] {
+		return
+	}
+	m.noted[key] = true
+	m.r.note(format, args...)
+}
+
+var (
+	driveVolumeRE = regexp.MustCompile(`^[A-Za-z]:\\?$`)
+	volumeNameRE  = regexp.MustCompile(`^\\\\\?\\Volume\{[0-9a-fA-F-]{36}\}\\$`)
+	entryAliasRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+)
+
+// safeEntry drops the side fields of a journal entry that do not have the
+// shape the journal accepts (state.JournalEntry.Check), so that an odd
+// alias, volume or exposure read from diskshadow's output (a mount folder,
+// an alias with unusual characters) never makes the journal refuse the
+// shadow's ID itself.
+func safeEntry(e state.JournalEntry) state.JournalEntry {
+	if e.SetID != "" && !vssid.Valid(e.SetID) {
+		e.SetID = ""
+	}
+	if e.Alias != "" && !entryAliasRE.MatchString(e.Alias) {
+		e.Alias = ""
+	}
+	if e.Volume != "" && !driveVolumeRE.MatchString(e.Volume) && !volumeNameRE.MatchString(e.Volume) {
+		e.Volume = ""
+	}
+	if e.ExposedAs != "" && !driveVolumeRE.MatchString(e.ExposedAs) {
+		e.ExposedAs = ""
+	}
+	return e
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
