@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -235,4 +236,77 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// endless is a reader of endless script lines.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	const line = "add volume C: alias vol_c\r\n"
+	for i := range p {
+		p[i] = line[(e.n+int64(i))%int64(len(line))]
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestParseRefusesHugeInput: an endless input is refused after
+// MaxScriptSize bytes instead of being read into memory.
+func TestParseRefusesHugeInput(t *testing.T) {
+	r := &endless{}
+	_, err := Parse(r)
+	require.ErrorIs(t, err, ErrTooLarge)
+	assert.LessOrEqual(t, r.n, int64(MaxScriptSize+64*1024), "read far beyond the limit")
+	_, err = LintReader("big.dsh", &endless{})
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.ErrorContains(t, err, "big.dsh: ")
+
+	// Exactly the limit is read (long comment lines keep it cheap).
+	line := "# " + strings.Repeat("x", 4094) + "\r\n"
+	text := strings.Repeat(line, MaxScriptSize/len(line))
+	text += strings.Repeat("#", MaxScriptSize-len(text)-2) + "\r\n"
+	require.Len(t, text, MaxScriptSize)
+	s, err := Parse(strings.NewReader(text))
+	require.NoError(t, err)
+	assert.Equal(t, MaxScriptSize/len(line)+1, len(s.Comments))
+	_, err = Parse(strings.NewReader(text + "#"))
+	assert.ErrorIs(t, err, ErrTooLarge)
+
+	// Lines are bounded too: short lines cost far more than their bytes.
+	_, err = Parse(strings.NewReader(strings.Repeat("a\r\n", MaxScriptLines)))
+	require.NoError(t, err)
+	_, err = Parse(strings.NewReader(strings.Repeat("a\r\n", MaxScriptLines) + "a"))
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.EqualError(t, err, "too large for a diskshadow script: more than 65536 lines (a script holds a few hundred)")
+	_, err = Parse(strings.NewReader(strings.Repeat("\n", MaxScriptLines+1)))
+	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+// TestLintFileRefusesHugeFiles: a huge file is refused from its size,
+// before a byte of it is read.
+func TestLintFileRefusesHugeFiles(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "huge.dsh")
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(1<<30)) // sparse: 1 GiB of NUL bytes, no disk used
+	require.NoError(t, f.Close())
+	_, err = LintFile(p)
+	require.ErrorIs(t, err, ErrTooLarge)
+	assert.EqualError(t, err, p+": the file holds 1073741824 bytes; a diskshadow script holds a few KB and lint reads at most 1 MiB: is it the right file?")
+
+	_, err = LintFile(dir)
+	assert.ErrorContains(t, err, dir+": is a folder, not a diskshadow script")
+	if runtime.GOOS != "windows" {
+		// A device has no size: it is read up to the limit, then refused.
+		_, err = LintFile("/dev/zero")
+		assert.ErrorIs(t, err, ErrTooLarge)
+		assert.EqualError(t, err, "/dev/zero: too large for a diskshadow script: more than 1 MiB (a script holds a few KB); lint reads diskshadow scripts (.dsh text files)")
+	}
+
+	ok := filepath.Join(dir, "ok.dsh")
+	require.NoError(t, os.WriteFile(ok, []byte(dsh(good...)), 0o644))
+	r, err := LintFile(ok)
+	require.NoError(t, err)
+	assert.Empty(t, r.Findings)
 }

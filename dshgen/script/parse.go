@@ -33,6 +33,20 @@ const (
 // ErrBinary is returned by Parse for content that is not a text file.
 var ErrBinary = errors.New("not a text file: it holds NUL or other binary bytes")
 
+// MaxScriptSize and MaxScriptLines bound what Parse reads. diskshadow
+// scripts hold a few KB (a generated one for 64 volumes about 5 KB and 200
+// lines), and a parsed and linted script takes many times its size in
+// memory (a 4 MiB file of one-letter lines took 450 MB), so a bigger input
+// is refused rather than read.
+const (
+	MaxScriptSize  = 1 << 20
+	MaxScriptLines = 65536
+)
+
+// ErrTooLarge is matched (errors.Is) by the error for an input over
+// MaxScriptSize bytes or MaxScriptLines lines.
+var ErrTooLarge = errors.New("too large for a diskshadow script")
+
 // Script is a parsed diskshadow script.
 type Script struct {
 	Encoding      string      // one of the Enc* names
@@ -89,18 +103,25 @@ var verbs = map[string][]string{
 // Parse reads a whole diskshadow script and splits it into statements. It
 // never fails on odd text: encoding and line-ending problems are reported
 // in the Script for the linter to judge. Only content that is not text at
-// all (NUL bytes outside UTF-16) returns ErrBinary.
+// all (NUL bytes outside UTF-16) returns ErrBinary, and an input of more
+// than MaxScriptSize bytes or MaxScriptLines lines an error matching
+// ErrTooLarge (Parse reads no more than one byte beyond the size limit).
 func Parse(r io.Reader) (*Script, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxScriptSize+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(data) > MaxScriptSize {
+		return nil, fmt.Errorf("%w: more than 1 MiB (a script holds a few KB)", ErrTooLarge)
 	}
 	s := &Script{Encoding: EncASCII}
 	text, err := decodeText(data, s)
 	if err != nil {
 		return nil, err
 	}
-	s.splitLines(text)
+	if err := s.splitLines(text); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -151,10 +172,13 @@ func decodeText(data []byte, s *Script) (string, error) {
 
 func isValidUTF8(b []byte) bool { return strings.ToValidUTF8(string(b), "\uFFFD") == string(b) }
 
-func (s *Script) splitLines(text string) {
+func (s *Script) splitLines(text string) error {
 	crlf, lf, cr := 0, 0, 0
 	line := 1
 	for len(text) > 0 {
+		if line > MaxScriptLines {
+			return fmt.Errorf("%w: more than %d lines (a script holds a few hundred)", ErrTooLarge, MaxScriptLines)
+		}
 		i := strings.IndexAny(text, "\r\n")
 		var l string
 		switch {
@@ -187,6 +211,7 @@ func (s *Script) splitLines(text string) {
 	default:
 		s.LineEndings = EOLMixed
 	}
+	return nil
 }
 
 func (s *Script) addLine(n int, raw string) {
