@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vssmirror/vssmirror/internal/suggest"
+	"github.com/vssmirror/vssmirror/internal/utf16text"
 )
 
 // Problem is one thing wrong with a job file.
@@ -132,6 +133,11 @@ func Parse(name string, data []byte) (*Job, error) {
 	j.escapes = map[string]escape{}
 	d := &decoder{lines: j.lines, escapes: j.escapes, src: data}
 
+	// Notepad's "Unicode" (UTF-16 with a byte order mark) is read as such.
+	if text, _, ok := utf16text.Decode(data); ok {
+		data = []byte(text)
+		d.src = data
+	}
 	if p, ok := checkEncoding(data); !ok {
 		return nil, &Error{File: name, Problems: []Problem{p}}
 	}
@@ -168,13 +174,12 @@ func Parse(name string, data []byte) (*Job, error) {
 	return &j, nil
 }
 
-// checkEncoding refuses UTF-16 (with a byte order mark, as Notepad's
-// "Unicode" writes it, or without one: NUL bytes) so that the message says
-// what to do rather than what the YAML parser trips over.
+// checkEncoding refuses NUL bytes (UTF-16 without a byte order mark, or
+// not a text file) so that the message says what to do rather than what
+// the YAML parser trips over. UTF-16 with a byte order mark was decoded
+// before.
 func checkEncoding(data []byte) (Problem, bool) {
 	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return Problem{Line: 1, Message: fmt.Sprintf("the file is UTF-16 (it starts with the byte order mark %X %X); save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)", data[0], data[1])}, false
 	case bytes.IndexByte(data, 0) >= 0:
 		line := 1 + bytes.Count(data[:bytes.IndexByte(data, 0)], []byte{'\n'})
 		return Problem{Line: line, Message: "the file holds NUL bytes (UTF-16 without a byte order mark, or not a text file); save the file as UTF-8"}, false
