@@ -139,7 +139,11 @@ func (s *Sets) decodeNode(n *yaml.Node) string {
 func (s Sets) Names() []string {
 	switch s.Mode {
 	case SetsWeekday:
-		return []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+		names := make([]string, 7)
+		for i := range names { // Monday first, as people count a week
+			names[i] = time.Weekday((i + 1) % 7).String()
+		}
+		return names
 	case SetsRotate:
 		names := make([]string, s.Count)
 		for i := range names {
