@@ -2,13 +2,13 @@ package script
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf16"
+
+	"github.com/vssmirror/vssmirror/internal/utf16text"
 )
 
 // Encoding names reported by Parse.
@@ -127,19 +127,14 @@ func Parse(r io.Reader) (*Script, error) {
 
 // decodeText detects the encoding and returns the text as a string.
 func decodeText(data []byte, s *Script) (string, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		var order binary.ByteOrder = binary.LittleEndian
+	if text, bigEndian, ok := utf16text.Decode(data); ok {
 		s.Encoding = EncUTF16LE
-		if data[0] == 0xFE {
-			order, s.Encoding = binary.BigEndian, EncUTF16BE
+		if bigEndian {
+			s.Encoding = EncUTF16BE
 		}
-		data = data[2:]
-		u := make([]uint16, len(data)/2)
-		for i := range u {
-			u[i] = order.Uint16(data[2*i:])
-		}
-		return string(utf16.Decode(u)), nil
+		return text, nil
+	}
+	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		s.Encoding = EncUTF8BOM
 		data = data[3:]
