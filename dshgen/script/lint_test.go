@@ -195,13 +195,20 @@ func TestFixtureScriptsParse(t *testing.T) {
 		}
 		s, err := Parse(strings.NewReader(dsh(lines...)))
 		require.NoError(t, err, p)
-		_ = Lint(p, s)
+		findings := Lint(p, s)
+		typo := false
+		for _, f := range findings {
+			assert.True(t, f.Line >= 1 && f.Line <= len(lines), "%s: finding on line %d of %d", p, f.Line, len(lines))
+			assert.NotEmpty(t, f.Message)
+			typo = typo || f.Rule == "unknown-command"
+		}
 		for _, st := range s.Statements {
 			total++
 			// Every echoed command in the fixtures is valid diskshadow, except
 			// the typo "end backu" (LF script) that one log shows.
 			if strings.Contains(st.Raw, "backu") && !strings.Contains(st.Raw, "backup") {
 				assert.False(t, st.Known, "%s: %q", filepath.Base(p), st.Raw)
+				assert.True(t, typo, "%s: the typo is reported", filepath.Base(p))
 				continue
 			}
 			if st.Verb == "expose" || st.Verb == "set" || st.Verb == "add" || st.Verb == "create" || st.Verb == "exit" {
