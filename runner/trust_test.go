@@ -122,3 +122,29 @@ func TestCleanupWithoutListingCountsAsLeft(t *testing.T) {
 	assert.Equal(t, report.CleanupFailed, rep.Outcome)
 	assert.Len(t, rep.Cleanup.Leaked, 2)
 }
+
+// A journal that cannot be written (full or read-only state disk) loses no
+// shadow: all are kept in memory and deleted, and the report says so; when
+// shadows are left the exit is 14 with every one of them listed.
+func TestJournalWriteFailureLosesNoShadow(t *testing.T) {
+	e := newEnv(t, "exec:8")
+	t.Setenv("FAKEDSH_BLOCK", state.JournalPath(e.stateDir, "fs"))
+	rep, err := Run(context.Background(), e.opts())
+	require.Error(t, err)
+	assert.Equal(t, report.CopyFailed, rep.Outcome)
+	assert.Empty(t, e.shadows(), "both shadows deleted although the journal was never written")
+	assert.Len(t, rep.Cleanup.Deleted, 2)
+	kinds := map[string]bool{}
+	for _, x := range rep.Errors {
+		kinds[x.Kind] = true
+	}
+	assert.True(t, kinds["journal"], "the journal problem is in the report")
+
+	e2 := newEnv(t, "exec:8,delete")
+	t.Setenv("FAKEDSH_BLOCK", state.JournalPath(e2.stateDir, "fs"))
+	rep, err = Run(context.Background(), e2.opts())
+	require.Error(t, err)
+	assert.Equal(t, report.CleanupFailed, rep.Outcome)
+	assert.Equal(t, 14, rep.ExitCode)
+	assert.Len(t, rep.Cleanup.Leaked, 2, "every shadow left is listed")
+}

@@ -25,6 +25,8 @@
 //	                   folder, delete empties the letter and drops the copy.
 //	                   Under wine a Windows process cannot create drive
 //	                   letters, so the harness maps them beforehand.
+//	FAKEDSH_BLOCK      at create, make this path a non-empty folder, so that
+//	                   writing a file there fails (a journal on a full disk)
 //	FAKEDSH_TOUCH      after create, append a line to this file on the live
 //	                   volume: a change the snapshot must not contain.
 //	FAKEDSH_LANG       pseudo: every message is pseudo-localized (Pseudo: each
@@ -321,6 +323,12 @@ func (f *fake) command(cmd string, w []string) (code int, quit bool) {
 
 func (f *fake) create() (int, bool) {
 	f.st.Creates++
+	if p := f.getenv("FAKEDSH_BLOCK"); p != "" {
+		// A folder (not empty) where a file is to be written: that file's
+		// writes fail from now on, like a full or read-only state disk.
+		os.MkdirAll(p, 0o755)
+		os.WriteFile(filepath.Join(p, "blocker"), nil, 0o644)
+	}
 	if v, ok := f.fails["create"]; ok {
 		parts := strings.Split(v, ":")
 		n := -1

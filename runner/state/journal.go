@@ -142,9 +142,17 @@ func (j *Journal) Record(entries ...JournalEntry) error {
 					j.Entries[i].ExposedAs = e.ExposedAs
 					changed = true
 				}
-				if e.SetID != "" && j.Entries[i].SetID == "" {
-					j.Entries[i].SetID = e.SetID
-					changed = true
+				// Later output completes an entry: its set, volume, alias.
+				for _, f := range []struct {
+					dst *string
+					src string
+				}{
+					{&j.Entries[i].SetID, e.SetID}, {&j.Entries[i].Volume, e.Volume}, {&j.Entries[i].Alias, e.Alias},
+				} {
+					if f.src != "" && *f.dst == "" {
+						*f.dst = f.src
+						changed = true
+					}
 				}
 			}
 		}
