@@ -53,6 +53,9 @@ func (r *LogReport) WriteHuman(w io.Writer) error {
 				fmt.Fprintf(&b, "  writer EXCLUDED: %s: %s\n", wr.Name, wr.Reason)
 			}
 		}
+		for _, x := range d.Excluded {
+			fmt.Fprintf(&b, "  component EXCLUDED at line %d: %s of writer %s (needs volume %s)\n", x.Line, x.Component, x.Writer, orDash(x.Volume))
+		}
 		for _, f := range d.Failures {
 			code := ""
 			if f.Code != "" {
