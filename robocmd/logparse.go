@@ -271,7 +271,7 @@ func (p *logParser) decode(b []byte) string {
 		return bytesToString(b)
 	}
 	if p.cp == nil {
-		p.cpID = guessCodePage(nonUTF8Lines(p.head, b))
+		p.cpID = guessCodePage(p.head, b)
 		enc, _ := codePage(p.cpID)
 		p.cp = enc.NewDecoder()
 	}
@@ -281,20 +281,6 @@ func (p *logParser) decode(b []byte) string {
 	}
 	p.cpUsed = true
 	return string(out)
-}
-
-// nonUTF8Lines returns the lines of head (and extra) that are not UTF-8.
-func nonUTF8Lines(head, extra []byte) [][]byte {
-	var out [][]byte
-	for _, l := range bytes.Split(head, []byte{'\n'}) {
-		if !utf8.Valid(l) && len(out) < 200 {
-			out = append(out, l)
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, extra)
-	}
-	return out
 }
 
 // isASCII reports whether b holds only bytes below 0x80, 8 at a time.

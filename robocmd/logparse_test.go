@@ -341,6 +341,8 @@ func FuzzParseLog(f *testing.F) {
 	f.Add([]byte("2026/01/02 03:04:05 ERROR 5 (0x00000005) Copying File D:\\x\r\n"))
 	f.Add([]byte{0xFF, 0xFE, 'R', 0})
 	f.Add([]byte("\t*EXTRA File\t\t 1\tx\r 5%\r\n   Dirs : 1 1 1 1 1 1\r\n"))
+	f.Add([]byte("  Started : 3 Haziran 2024 Pazartesi\r\n   Source : D:\\Yaz\x8dl\x8dm\\\r\n\tNew File\t\t1\t\x9f\r\n"))
+	f.Add([]byte("2024/06/03 10:15:02 \xbf\xc0\xb7\xf9 32 (0x00000020) \xc6\xc4\xc0\xcf D:\\\xc0\xda\xb7\xe1\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := ParseLog(bytes.NewReader(data), LogOptions{MaxErrors: 5})
 		if err != nil {
