@@ -11,9 +11,13 @@ import (
 type procTree struct{ cmd *exec.Cmd }
 
 // newTree makes cmd the leader of a new process group so that the whole
-// tree it starts can be killed at once on timeout or interrupt.
+// tree it starts can be killed at once on timeout or interrupt. Where the
+// system offers it (Linux), cmd also gets SIGKILL when vssmirror dies, even
+// by SIGKILL: in its own process group it would otherwise outlive
+// vssmirror and keep running with the job's lock already free.
 func newTree(cmd *exec.Cmd) *procTree {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	killWithParent(cmd.SysProcAttr)
 	cmd.Cancel = func() error {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
