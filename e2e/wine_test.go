@@ -121,6 +121,7 @@ func newScenario(t *testing.T, jobYAML string) *scenario {
 
 type report struct {
 	Outcome  string
+	Set      string
 	ExitCode int    `json:"exit_code"`
 	RunDir   string `json:"run_dir"`
 	Shadows  []struct {
@@ -222,7 +223,7 @@ scripts_dir: 'SCRIPTS'
 destination: 'E:\backup'
 shadow:
   writers: true
-  backup_type: full
+  backup_type: copy
   expose_letters: [S]
 sources:
   - path: 'D:\Data'
@@ -230,6 +231,11 @@ robocopy:
   threads: 0
   path: 'C:\tools\robocopy.exe'
 `
+
+// fullJob is mirrorJob as a full backup (begin backup ... end backup), which
+// a job may only be with backup sets: the run writes into today's weekday
+// folder under E:\backup (the report's set).
+var fullJob = strings.Replace(mirrorJob, "backup_type: copy", "backup_type: full", 1) + "sets: weekday\n"
 
 // awkward file and folder names: spaces, & % ^ ! ( ), a leading '-', and a
 // path of more than 260 characters.
@@ -244,7 +250,7 @@ var awkward = []string{
 }
 
 func TestAwkwardNamesAndSnapshotConsistency(t *testing.T) {
-	s := newScenario(t, mirrorJob)
+	s := newScenario(t, fullJob)
 	for i, n := range awkward {
 		s.write("Data/"+n, fmt.Sprintf("content %d", i))
 	}
@@ -253,7 +259,8 @@ func TestAwkwardNamesAndSnapshotConsistency(t *testing.T) {
 	code, out, rep := s.run(`FAKEDSH_TOUCH=D:\Data\plain.txt`)
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, "success", rep.Outcome)
-	assert.Equal(t, want, tree(t, filepath.Join(s.dest, "backup", "D", "Data")), "the destination equals the snapshot")
+	require.NotEmpty(t, rep.Set, "a full backup writes into a set")
+	assert.Equal(t, want, tree(t, filepath.Join(s.dest, "backup", rep.Set, "D", "Data")), "the destination equals the snapshot")
 	assert.Contains(t, tree(t, filepath.Join(s.vol, "Data"))["plain.txt"], "changed after create", "the live file did change")
 	assert.Equal(t, 0, s.fakeShadows(), "the shadow was deleted")
 	assert.Empty(t, tree(t, s.expS), "the exposed letter was emptied")
@@ -283,22 +290,22 @@ func TestSecondRunCopiesChangesAndDeletes(t *testing.T) {
 }
 
 func TestRobocopyExitCodes1To3DoNotAbort(t *testing.T) {
-	s := newScenario(t, mirrorJob)
+	s := newScenario(t, fullJob)
 	s.write("Data/a.txt", "a")
 	s.write("Data/b.txt", "b")
 	// exit 1: files copied.
-	code, out, rep := s.run()
+	code, out, _ := s.run()
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "robocopy exit 1, success")
 	// exit 2: extras deleted only.
 	require.NoError(t, os.Remove(filepath.Join(s.vol, "Data", "b.txt")))
-	code, out, rep = s.run()
+	code, out, _ = s.run()
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "robocopy exit 2, success")
 	// exit 3: copied and deleted.
 	require.NoError(t, os.Remove(filepath.Join(s.vol, "Data", "a.txt")))
 	s.write("Data/c.txt", "c")
-	code, out, rep = s.run()
+	code, out, rep := s.run()
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "robocopy exit 3, success")
 	dsh := s.dsLog(rep)
@@ -310,7 +317,7 @@ func TestRobocopyExitCodes1To3DoNotAbort(t *testing.T) {
 }
 
 func TestFailedFileAbortsAndIsCleanedUp(t *testing.T) {
-	s := newScenario(t, mirrorJob)
+	s := newScenario(t, fullJob)
 	s.write("Data/ok.txt", "ok")
 	s.write("Data/locked.db", "locked")
 	code, out, rep := s.run("ROBODOUBLE_FAIL=locked.db")
