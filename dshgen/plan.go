@@ -27,6 +27,16 @@ type Plan struct {
 	Robocopy    string       // robocopy executable
 	UTF8        bool         // a path is non-ASCII: the .cmd is UTF-8 with chcp 65001
 	Guard       *GuardPlan   // deletion guard, nil when off
+
+	// The numbers the copy script decides by, owned by robocmd so that the
+	// script and robocmd.Classify cannot disagree: robocopy's errorlevel is
+	// Partial from MinPartial and Fatal from MinFatal (or below 0), and the
+	// script itself exits MinPartial or MinFatal for those classes;
+	// GuardRefusedExit is what `vssmirror guard` exits when it refuses
+	// (tested with `if errorlevel`, i.e. ">=").
+	MinPartial       int // robocmd.MinPartial
+	MinFatal         int // robocmd.MinFatal
+	GuardRefusedExit int // robocmd.GuardRefusedExit
 }
 
 // GuardPlan is the deletion guard of the copy script.
@@ -74,6 +84,10 @@ func NewPlan(j *job.Job) (*Plan, error) {
 		Verbose:     j.Shadow.Verbose,
 		Full:        j.Shadow.BackupType == job.BackupFull,
 		Robocopy:    j.Robocopy.Path,
+
+		MinPartial:       robocmd.MinPartial,
+		MinFatal:         robocmd.MinFatal,
+		GuardRefusedExit: robocmd.GuardRefusedExit,
 	}
 	if !j.Shadow.Writers {
 		p.Context = "persistent nowriters"

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/vssmirror/vssmirror/dshgen/script"
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/templates"
 )
 
@@ -285,4 +288,151 @@ func FuzzGenerateLintsClean(f *testing.F) {
 			}
 		}
 	})
+}
+
+// cmdLines renders a job's copy script and returns its lines.
+func cmdLines(t *testing.T, j *job.Job) []string {
+	t.Helper()
+	b, err := Render(j, RenderOptions{})
+	require.NoError(t, err)
+	require.Equal(t, templates.CopyCmd, b.Files[1].Template)
+	return strings.Split(strings.TrimSuffix(string(b.Files[1].Data), "\r\n"), "\r\n")
+}
+
+// guardedJob is the fileserver example with the deletion guard on and three
+// sources, so that every branch of the copy script is rendered.
+func guardedJob(t *testing.T) *job.Job {
+	j := loadExample(t, "multivolume")
+	j.Guard.Enabled = true
+	j.Guard.MaxDeletePercent = 20
+	j.Guard.VssmirrorPath = `C:\tools\vssmirror.exe`
+	return j
+}
+
+var (
+	rcCmpRE   = regexp.MustCompile(`^if %VSSM_RC% (LSS|LEQ|GTR|GEQ|EQU|NEQ) (-?\d+) goto (\S+)$`)
+	exitRE    = regexp.MustCompile(`^exit /b (\d+)$`)
+	guardIfRE = regexp.MustCompile(`^if errorlevel (-?\d+) goto (vssm_src\d+_guarded)$`)
+)
+
+// block returns the lines after :label up to and including the first goto
+// or exit.
+func block(t *testing.T, lines []string, label string) []string {
+	t.Helper()
+	for i, l := range lines {
+		if l == ":"+label {
+			for k := i + 1; k < len(lines); k++ {
+				if strings.HasPrefix(lines[k], "goto ") || strings.HasPrefix(lines[k], "exit ") {
+					return lines[i+1 : k+1]
+				}
+			}
+		}
+	}
+	t.Fatalf("label %s not found", label)
+	return nil
+}
+
+// classOfBlock is what the script makes of a branch: the flag it sets.
+func classOfBlock(t *testing.T, b []string) robocmd.Class {
+	switch {
+	case slices.Contains(b, `set "VSSM_FATAL=1"`):
+		return robocmd.Fatal
+	case slices.Contains(b, `set "VSSM_FAILED=1"`):
+		return robocmd.Partial
+	}
+	t.Fatalf("branch sets no flag: %q", b)
+	return 0
+}
+
+// TestScriptBranchesAgreeWithClassify reads the thresholds the rendered copy
+// script compares robocopy's errorlevel with, runs its if-chain for codes on
+// both sides of every boundary (the script's and robocmd's), and checks that
+// the branch taken is robocmd.Classify's class; the guard's `if errorlevel`
+// refuses exactly from robocmd.GuardRefusedExit; and the script's own exit
+// codes classify as the outcome they report.
+func TestScriptBranchesAgreeWithClassify(t *testing.T) {
+	for _, j := range []*job.Job{guardedJob(t), loadExample(t, "fileserver"), loadExample(t, "exchange")} {
+		lines := cmdLines(t, j)
+		chains := 0
+		for i, l := range lines {
+			if l != `set "VSSM_RC=%ERRORLEVEL%"` {
+				continue
+			}
+			chains++
+			type cmp struct {
+				op    string
+				n     int
+				label string
+			}
+			var chain []cmp
+			k := i + 1
+			for ; rcCmpRE.MatchString(lines[k]); k++ {
+				m := rcCmpRE.FindStringSubmatch(lines[k])
+				n, _ := strconv.Atoi(m[2])
+				chain = append(chain, cmp{m[1], n, m[3]})
+			}
+			require.NotEmpty(t, chain)
+			require.Regexp(t, `^echo .*success$`, lines[k], "falling through the chain is success")
+			require.Regexp(t, `^goto vssm_src\d+_copied$`, lines[k+1])
+			branch := func(code int) robocmd.Class {
+				for _, c := range chain {
+					var hit bool
+					switch c.op {
+					case "LSS":
+						hit = code < c.n
+					case "LEQ":
+						hit = code <= c.n
+					case "GTR":
+						hit = code > c.n
+					case "GEQ":
+						hit = code >= c.n
+					case "EQU":
+						hit = code == c.n
+					case "NEQ":
+						hit = code != c.n
+					}
+					if hit {
+						return classOfBlock(t, block(t, lines, c.label))
+					}
+				}
+				return robocmd.Success
+			}
+			bounds := []int{0, robocmd.MinPartial, robocmd.MinFatal, 2 * robocmd.MinFatal}
+			for _, c := range chain {
+				bounds = append(bounds, c.n)
+			}
+			codes := []int{-1073741510, 255, 1 << 20}
+			for _, b := range bounds {
+				codes = append(codes, b-1, b, b+1)
+			}
+			for _, code := range codes {
+				assert.Equal(t, robocmd.Classify(code), branch(code), "robocopy exit %d", code)
+			}
+		}
+		assert.Equal(t, len(j.Sources), chains)
+
+		// The deletion guard: errorlevel N means ">= N".
+		guards := 0
+		for _, l := range lines {
+			if m := guardIfRE.FindStringSubmatch(l); m != nil {
+				guards++
+				n, _ := strconv.Atoi(m[1])
+				assert.False(t, 0 >= n, "guard exit 0 (within the limits) must not refuse")
+				assert.True(t, robocmd.GuardRefusedExit >= n, "guard exit %d (refused) must refuse", robocmd.GuardRefusedExit)
+				assert.Equal(t, robocmd.Fatal, classOfBlock(t, block(t, lines, m[2])))
+			}
+		}
+		if j.Guard.Enabled {
+			assert.Equal(t, len(j.Sources), guards)
+		}
+
+		// The script's exit codes say its outcome in robocopy's classes.
+		for label, want := range map[string]robocmd.Class{"vssm_exit_partial": robocmd.Partial, "vssm_exit_fatal": robocmd.Fatal, "vssm_nologdir": robocmd.Fatal} {
+			b := block(t, lines, label)
+			m := exitRE.FindStringSubmatch(b[len(b)-1])
+			require.NotNil(t, m, label)
+			n, _ := strconv.Atoi(m[1])
+			assert.Equal(t, want, robocmd.Classify(n), "%s exits %d", label, n)
+		}
+	}
 }
