@@ -37,7 +37,23 @@ type Plan struct {
 	MinPartial       int // robocmd.MinPartial
 	MinFatal         int // robocmd.MinFatal
 	GuardRefusedExit int // robocmd.GuardRefusedExit
+
+	// Files the copy script shares with the runner, in the run folder
+	// (%VSSMIRROR_RUN_DIR%, else logs\ beside the script).
+	AbortFile string // AbortMarker: when the runner creates it, the script exits MinFatal
 }
+
+// Names of the files the copy script shares with the runner, in the run
+// folder (VSSMIRROR_RUN_DIR).
+const (
+	// AbortMarker, when it exists in VSSMIRROR_RUN_DIR, makes the copy
+	// script stop before the next source and before it would exit 0: it
+	// echoes the file's lines as the reason and exits MinFatal, so
+	// diskshadow quits at exec and end backup never runs. Write the reason
+	// as plain text lines; cmd's for /f skips empty lines and lines starting
+	// with ';'. Only checked when VSSMIRROR_RUN_DIR is set.
+	AbortMarker = "vssmirror-abort"
+)
 
 // GuardPlan is the deletion guard of the copy script.
 type GuardPlan struct {
@@ -88,6 +104,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 		MinPartial:       robocmd.MinPartial,
 		MinFatal:         robocmd.MinFatal,
 		GuardRefusedExit: robocmd.GuardRefusedExit,
+		AbortFile:        AbortMarker,
 	}
 	if !j.Shadow.Writers {
 		p.Context = "persistent nowriters"

@@ -427,12 +427,54 @@ func TestScriptBranchesAgreeWithClassify(t *testing.T) {
 		}
 
 		// The script's exit codes say its outcome in robocopy's classes.
-		for label, want := range map[string]robocmd.Class{"vssm_exit_partial": robocmd.Partial, "vssm_exit_fatal": robocmd.Fatal, "vssm_nologdir": robocmd.Fatal} {
+		for label, want := range map[string]robocmd.Class{"vssm_exit_partial": robocmd.Partial, "vssm_exit_fatal": robocmd.Fatal, "vssm_aborted": robocmd.Fatal, "vssm_nologdir": robocmd.Fatal} {
 			b := block(t, lines, label)
 			m := exitRE.FindStringSubmatch(b[len(b)-1])
 			require.NotNil(t, m, label)
 			n, _ := strconv.Atoi(m[1])
 			assert.Equal(t, want, robocmd.Classify(n), "%s exits %d", label, n)
 		}
+	}
+}
+
+// index returns the first line matching re at or after from, or -1.
+func index(lines []string, from int, re string) int {
+	r := regexp.MustCompile(re)
+	for i := from; i < len(lines); i++ {
+		if r.MatchString(lines[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+const abortCheck = `if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted`
+
+// TestAbortMarker: the copy script checks for the runner's abort marker
+// (only when VSSMIRROR_RUN_DIR is set) before every source's first
+// robocopy and before its final exit, and an abort exits fatal.
+func TestAbortMarker(t *testing.T) {
+	for _, j := range []*job.Job{guardedJob(t), loadExample(t, "fileserver")} {
+		lines := cmdLines(t, j)
+		def := index(lines, 0, `^if defined VSSMIRROR_RUN_DIR set "VSSM_ABORT=%VSSM_LOGDIR%\\vssmirror-abort"$`)
+		require.GreaterOrEqual(t, def, 0)
+		assert.Equal(t, `set "VSSM_ABORT="`, lines[def-1], "unset unless VSSMIRROR_RUN_DIR is")
+		prev := def
+		for s := range j.Sources {
+			header := index(lines, prev, fmt.Sprintf(`^rem ---- source %d of `, s+1))
+			robo := index(lines, header, `^robocopy\S* `)
+			require.Greater(t, robo, header)
+			check := index(lines, header, "^"+regexp.QuoteMeta(abortCheck)+"$")
+			assert.True(t, check > header && check < robo, "source %d: the marker is checked before its robocopy", s+1)
+			prev = robo
+		}
+		last := index(lines, prev, "^"+regexp.QuoteMeta(abortCheck)+"$")
+		exit0 := index(lines, prev, `^exit /b 0$`)
+		require.Greater(t, last, prev, "checked after the last source")
+		assert.Less(t, last, exit0, "checked before exit 0")
+		assert.Less(t, last, index(lines, prev, `^if "%VSSM_FATAL%"=="1"`), "an abort wins over the other outcomes")
+		b := block(t, lines, "vssm_aborted")
+		assert.Contains(t, strings.Join(b, "\n"), `for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reason: %%L`, "the reason is echoed")
+		assert.Equal(t, fmt.Sprintf("exit /b %d", robocmd.MinFatal), b[len(b)-1])
 	}
 }

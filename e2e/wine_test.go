@@ -462,3 +462,83 @@ func TestRotatingSets(t *testing.T) {
 		assert.FileExists(t, filepath.Join(s.dest, "backup", set, "vssmirror-good.json"))
 	}
 }
+
+// generate renders the scenario's job with `vssmirror generate` into
+// C:\s-<name>\scripts (the job's scripts_dir) and returns that folder.
+func (s *scenario) generate() string {
+	win := `C:\s-` + s.name
+	out, code := run(s.t, s.env, "wine", filepath.Join(driveC, "tools", "vssmirror.exe"), "generate", "--config", win+`\job.yaml`, "--out", win+`\scripts`)
+	require.Equal(s.t, 0, code, out)
+	return win + `\scripts`
+}
+
+// diskshadow runs the diskshadow double on the generated job script, as the
+// runner would but without it: env decides VSSMIRROR_RUN_DIR.
+func (s *scenario) diskshadow(env ...string) (string, int) {
+	scripts := s.generate()
+	return run(s.t, append(s.env, env...), "wine", filepath.Join(driveC, "tools", "fakediskshadow.exe"), "/s", scripts+`\e2e.dsh`)
+}
+
+// linux is the Linux path of a C:\ path in the wine prefix.
+func linux(win string) string {
+	return filepath.Join(driveC, filepath.FromSlash(strings.ReplaceAll(strings.TrimPrefix(win, `C:\`), `\`, "/")))
+}
+
+// TestAbortMarker: %VSSMIRROR_RUN_DIR%\vssmirror-abort makes the copy script
+// exit 16 with the marker's text as the reason, so diskshadow quits at exec
+// and end backup never runs: before any robocopy when it is there from the
+// start, after the copy when it appears during it. Without
+// VSSMIRROR_RUN_DIR the script does not look for it.
+func TestAbortMarker(t *testing.T) {
+	const reason = `verified writer "SqlServerWriter" lost component \HOST\master (100% & more)`
+	t.Run("before the first source", func(t *testing.T) {
+		s := newScenario(t, fullJob)
+		s.write("Data/a.txt", "a")
+		rd := `C:\s-` + s.name + `\rd`
+		require.NoError(t, os.MkdirAll(linux(rd), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(linux(rd), "vssmirror-abort"), []byte(reason+"\r\n"), 0o644))
+		out, _ := s.diskshadow("VSSMIRROR_RUN_DIR=" + rd)
+		assert.Contains(t, out, "[vssmirror] abort reason: "+reason)
+		assert.Contains(t, out, "The command script returned failure exit code 16.")
+		assert.NotContains(t, out, "-> end backup")
+		assert.Empty(t, s.argvs(), "robocopy never ran")
+	})
+	t.Run("after the last source", func(t *testing.T) {
+		s := newScenario(t, fullJob)
+		s.write("Data/a.txt", "a")
+		rd := `C:\s-` + s.name + `\rd`
+		require.NoError(t, os.MkdirAll(linux(rd), 0o755))
+		// The robocopy double records its argv into the marker: it appears
+		// while the copy runs.
+		out, _ := s.diskshadow("VSSMIRROR_RUN_DIR="+rd, "ROBODOUBLE_ARGV="+rd+`\vssmirror-abort`)
+		assert.Contains(t, out, `[vssmirror] abort reason: ["S:\\Data"`)
+		assert.Contains(t, out, "The command script returned failure exit code 16.")
+		assert.NotContains(t, out, "-> end backup")
+		assert.Len(t, tree(t, filepath.Join(s.dest, "backup")), 1, "the copy ran")
+	})
+	t.Run("written by the runner", func(t *testing.T) {
+		// A verified writer (SQL Server) loses a component whose volume is
+		// not in the set: the runner writes the marker while diskshadow runs.
+		s := newScenario(t, strings.Replace(fullJob, "  expose_letters: [S]\n", "  expose_letters: [S]\n  verify_writers: [sql]\n", 1))
+		s.write("Data/a.txt", "a")
+		code, out, rep := s.run(`FAKEDSH_EXCLUDE=SqlServerWriter:\HOST\master:C:`)
+		assert.NotEqual(t, 0, code, out)
+		assert.NotEqual(t, "success", rep.Outcome)
+		dsh := s.dsLog(rep)
+		assert.Contains(t, dsh, "[vssmirror] abort reason: ")
+		assert.Contains(t, dsh, "The command script returned failure exit code 16.")
+		assert.NotContains(t, dsh, "-> end backup")
+		assert.Equal(t, 0, s.fakeShadows(), "the runner cleaned up")
+	})
+	t.Run("ignored without VSSMIRROR_RUN_DIR", func(t *testing.T) {
+		s := newScenario(t, fullJob)
+		s.write("Data/a.txt", "a")
+		logs := `C:\s-` + s.name + `\scripts\logs`
+		require.NoError(t, os.MkdirAll(linux(logs), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(linux(logs), "vssmirror-abort"), []byte(reason), 0o644))
+		out, _ := s.diskshadow()
+		assert.NotContains(t, out, "abort reason")
+		assert.NotContains(t, out, "The command script returned failure")
+		assert.Contains(t, out, "-> end backup")
+	})
+}

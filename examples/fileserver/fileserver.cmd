@@ -6,18 +6,23 @@ rem Exit codes: 0  every source mirrored (robocopy 0-7)
 rem             8  at least one source partially failed (robocopy 8-15); the other sources were still copied
 rem             16 at least one source failed fatally (robocopy 16 or more, or killed), its snapshot folder was
 rem                missing or empty, or the deletion guard refused it (not mirrored, so the backup
-rem                is left untouched), or no log folder
+rem                is left untouched), or no log folder, or vssmirror asked to abort (vssmirror-abort)
 rem A non-zero exit makes diskshadow stop here: end backup never runs after a failed copy.
 rem Logs: one UTF-16 robocopy log per source in %%VSSMIRROR_RUN_DIR%% if set, else in logs\ next to this script.
 
 set "VSSM_LOGDIR=%~dp0logs"
 if defined VSSMIRROR_RUN_DIR set "VSSM_LOGDIR=%VSSMIRROR_RUN_DIR%"
 if not exist "%VSSM_LOGDIR%\" mkdir "%VSSM_LOGDIR%" || goto vssm_nologdir
+rem vssmirror creates %%VSSMIRROR_RUN_DIR%%\vssmirror-abort to stop the backup (e.g. a verified writer lost a
+rem component while diskshadow ran): checked before every source and before the final exit.
+set "VSSM_ABORT="
+if defined VSSMIRROR_RUN_DIR set "VSSM_ABORT=%VSSM_LOGDIR%\vssmirror-abort"
 set "VSSM_FAILED=0"
 set "VSSM_FATAL=0"
 
 rem ---- source 1 of 1: D:\Shares
 rem      snapshot Z:\Shares mirrored to \\nas01\backups\fileserver\D\Shares
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 1 of 1: Z:\Shares to \\nas01\backups\fileserver\D\Shares
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
 rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
@@ -56,6 +61,7 @@ rem Robocopy marks a folder copied from a volume root Hidden+System; undo that.
 attrib -h -s \\nas01\backups\fileserver\D\Shares >nul 2>&1
 :vssm_src1_end
 
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
 if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
 echo [vssmirror] all 1 sources mirrored
@@ -65,6 +71,10 @@ echo [vssmirror] some files were not copied; exit 8
 exit /b 8
 :vssm_exit_fatal
 echo [vssmirror] at least one source was not mirrored; exit 16
+exit /b 16
+:vssm_aborted
+echo [vssmirror] vssmirror asked to abort the backup (vssmirror-abort); exit 16
+for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reason: %%L
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16

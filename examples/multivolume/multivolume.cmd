@@ -7,18 +7,23 @@ rem Exit codes: 0  every source mirrored (robocopy 0-7)
 rem             8  at least one source partially failed (robocopy 8-15); the other sources were still copied
 rem             16 at least one source failed fatally (robocopy 16 or more, or killed), its snapshot folder was
 rem                missing or empty, or the deletion guard refused it (not mirrored, so the backup
-rem                is left untouched), or no log folder
+rem                is left untouched), or no log folder, or vssmirror asked to abort (vssmirror-abort)
 rem A non-zero exit makes diskshadow stop here: end backup never runs after a failed copy.
 rem Logs: one UTF-16 robocopy log per source in %%VSSMIRROR_RUN_DIR%% if set, else in logs\ next to this script.
 
 set "VSSM_LOGDIR=%~dp0logs"
 if defined VSSMIRROR_RUN_DIR set "VSSM_LOGDIR=%VSSMIRROR_RUN_DIR%"
 if not exist "%VSSM_LOGDIR%\" mkdir "%VSSM_LOGDIR%" || goto vssm_nologdir
+rem vssmirror creates %%VSSMIRROR_RUN_DIR%%\vssmirror-abort to stop the backup (e.g. a verified writer lost a
+rem component while diskshadow ran): checked before every source and before the final exit.
+set "VSSM_ABORT="
+if defined VSSMIRROR_RUN_DIR set "VSSM_ABORT=%VSSM_LOGDIR%\vssmirror-abort"
 set "VSSM_FAILED=0"
 set "VSSM_FATAL=0"
 
 rem ---- source 1 of 3: D:\
 rem      snapshot S:\ mirrored to \\nas01\backups\srv02\Data
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 1 of 3: S:\ to \\nas01\backups\srv02\Data
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
 rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
@@ -50,6 +55,7 @@ attrib -h -s \\nas01\backups\srv02\Data >nul 2>&1
 
 rem ---- source 2 of 3: "E:\Departments\R&D (2024) 100%%"
 rem      snapshot "T:\Departments\R&D (2024) 100%%" mirrored to "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%"
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 2 of 3: "T:\Departments\R&D (2024) 100%%" to "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%"
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
 rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
@@ -81,6 +87,7 @@ attrib -h -s "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%" >nul 2>&1
 
 rem ---- source 3 of 3: F:\Données\Comptabilité
 rem      snapshot U:\Données\Comptabilité mirrored to \\nas01\backups\srv02\F\Données\Comptabilité
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 3 of 3: U:\Données\Comptabilité to \\nas01\backups\srv02\F\Données\Comptabilité
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
 rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
@@ -110,6 +117,7 @@ rem Robocopy marks a folder copied from a volume root Hidden+System; undo that.
 attrib -h -s \\nas01\backups\srv02\F\Données\Comptabilité >nul 2>&1
 :vssm_src3_end
 
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
 if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
 echo [vssmirror] all 3 sources mirrored
@@ -119,6 +127,10 @@ echo [vssmirror] some files were not copied; exit 8
 exit /b 8
 :vssm_exit_fatal
 echo [vssmirror] at least one source was not mirrored; exit 16
+exit /b 16
+:vssm_aborted
+echo [vssmirror] vssmirror asked to abort the backup (vssmirror-abort); exit 16
+for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reason: %%L
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16
