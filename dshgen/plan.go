@@ -40,12 +40,19 @@ type Plan struct {
 
 	// Files the copy script shares with the runner, in the run folder
 	// (%VSSMIRROR_RUN_DIR%, else logs\ beside the script).
+	AliasFile string // AliasFile: the script writes <alias>=<shadow ID> lines and VSS_SHADOW_SET=<set ID>
 	AbortFile string // AbortMarker: when the runner creates it, the script exits MinFatal
 }
 
 // Names of the files the copy script shares with the runner, in the run
 // folder (VSSMIRROR_RUN_DIR).
 const (
+	// AliasFile is written by the copy script as its first action: one
+	// line <alias>=<value of %alias%> per volume, in the order of
+	// Plan.Volumes, then VSS_SHADOW_SET=<value>. diskshadow sets these
+	// variables in exec's environment after create; a value is empty when
+	// the variable was not set. Lines end in CRLF.
+	AliasFile = "vssmirror-aliases.txt"
 	// AbortMarker, when it exists in VSSMIRROR_RUN_DIR, makes the copy
 	// script stop before the next source and before it would exit 0: it
 	// echoes the file's lines as the reason and exits MinFatal, so
@@ -104,6 +111,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 		MinPartial:       robocmd.MinPartial,
 		MinFatal:         robocmd.MinFatal,
 		GuardRefusedExit: robocmd.GuardRefusedExit,
+		AliasFile:        AliasFile,
 		AbortFile:        AbortMarker,
 	}
 	if !j.Shadow.Writers {

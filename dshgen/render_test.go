@@ -478,3 +478,33 @@ func TestAbortMarker(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("exit /b %d", robocmd.MinFatal), b[len(b)-1])
 	}
 }
+
+// TestAliasFile: once the log folder exists, and before anything else, the
+// copy script writes one <alias>=%alias% line per volume and the set's ID,
+// redirection first so that no value's last digit can become a handle.
+func TestAliasFile(t *testing.T) {
+	j := loadExample(t, "multivolume")
+	p, err := NewPlan(j)
+	require.NoError(t, err)
+	require.Len(t, p.Volumes, 3)
+	lines := cmdLines(t, j)
+	nologdir := index(lines, 0, `goto vssm_nologdir$`)
+	first := index(lines, 0, `vssmirror-aliases\.txt`)
+	require.Greater(t, first, nologdir, "written once the log folder exists")
+	var want []string
+	for i, v := range p.Volumes {
+		op := ">>"
+		if i == 0 {
+			op = ">"
+		}
+		want = append(want, fmt.Sprintf(`%s"%%VSSM_LOGDIR%%\%s" echo %s=%%%s%%`, op, AliasFile, v.Alias, v.Alias))
+	}
+	want = append(want, fmt.Sprintf(`>>"%%VSSM_LOGDIR%%\%s" echo VSS_SHADOW_SET=%%VSS_SHADOW_SET%%`, AliasFile))
+	assert.Equal(t, want, lines[first:first+len(want)])
+	assert.Equal(t, []string{"vssm_d", "vssm_e", "vssm_f"}, []string{p.Volumes[0].Alias, p.Volumes[1].Alias, p.Volumes[2].Alias})
+	for _, l := range lines[nologdir+1 : first] {
+		assert.True(t, strings.HasPrefix(l, "rem "), "nothing but comments before the alias file: %q", l)
+	}
+	assert.Less(t, first, index(lines, 0, `^robocopy`))
+	assert.Less(t, first, index(lines, 0, `^if defined VSSM_ABORT`))
+}

@@ -502,6 +502,7 @@ func TestAbortMarker(t *testing.T) {
 		assert.Contains(t, out, "The command script returned failure exit code 16.")
 		assert.NotContains(t, out, "-> end backup")
 		assert.Empty(t, s.argvs(), "robocopy never ran")
+		assert.FileExists(t, filepath.Join(linux(rd), "vssmirror-aliases.txt"), "the alias file is written first")
 	})
 	t.Run("after the last source", func(t *testing.T) {
 		s := newScenario(t, fullJob)
@@ -541,4 +542,21 @@ func TestAbortMarker(t *testing.T) {
 		assert.NotContains(t, out, "The command script returned failure")
 		assert.Contains(t, out, "-> end backup")
 	})
+}
+
+// TestAliasFile: the copy script writes vssmirror-aliases.txt into the run
+// folder before anything else: <alias>=<value> per volume and the set's ID,
+// the values diskshadow put into exec's environment (given here: the double
+// does not set them), including one ending in a digit, which
+// `echo x=%v%>>file` would have turned into a handle redirection.
+func TestAliasFile(t *testing.T) {
+	s := newScenario(t, fullJob)
+	s.write("Data/a.txt", "a")
+	rd := `C:\s-` + s.name + `\rd`
+	require.NoError(t, os.MkdirAll(linux(rd), 0o755))
+	out, _ := s.diskshadow("VSSMIRROR_RUN_DIR="+rd, "vssm_d={0f5c3a52-6f43-4a1e-9d2b-7c5e1f0a9b32}", "VSS_SHADOW_SET=set 1")
+	assert.NotContains(t, out, "The command script returned failure", out)
+	aliases, err := os.ReadFile(filepath.Join(linux(rd), "vssmirror-aliases.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "vssm_d={0f5c3a52-6f43-4a1e-9d2b-7c5e1f0a9b32}\r\nVSS_SHADOW_SET=set 1\r\n", string(aliases))
 }

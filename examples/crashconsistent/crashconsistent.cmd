@@ -13,6 +13,9 @@ rem Logs: one UTF-16 robocopy log per source in %%VSSMIRROR_RUN_DIR%% if set, el
 set "VSSM_LOGDIR=%~dp0logs"
 if defined VSSMIRROR_RUN_DIR set "VSSM_LOGDIR=%VSSMIRROR_RUN_DIR%"
 if not exist "%VSSM_LOGDIR%\" mkdir "%VSSM_LOGDIR%" || goto vssm_nologdir
+rem The shadow IDs for vssmirror: diskshadow sets each alias and VSS_SHADOW_SET in this script's environment.
+>"%VSSM_LOGDIR%\vssmirror-aliases.txt" echo vssm_d=%vssm_d%
+>>"%VSSM_LOGDIR%\vssmirror-aliases.txt" echo VSS_SHADOW_SET=%VSS_SHADOW_SET%
 rem vssmirror creates %%VSSMIRROR_RUN_DIR%%\vssmirror-abort to stop the backup (e.g. a verified writer lost a
 rem component while diskshadow ran): checked before every source and before the final exit.
 set "VSSM_ABORT="
