@@ -508,3 +508,22 @@ func TestAliasFile(t *testing.T) {
 	assert.Less(t, first, index(lines, 0, `^robocopy`))
 	assert.Less(t, first, index(lines, 0, `^if defined VSSM_ABORT`))
 }
+
+// TestLogFolder: the log folder loses one trailing backslash (a drive root
+// R:\ becomes R:, joined as R:\name) and is tested by its attributes, not by
+// `if exist "X\"` (false for a root under wine) nor mkdir's `||`.
+func TestLogFolder(t *testing.T) {
+	lines := cmdLines(t, loadExample(t, "fileserver"))
+	data := strings.Join(lines, "\n")
+	strip := index(lines, 0, `^if "%VSSM_LOGDIR:~-1%"=="\\" set "VSSM_LOGDIR=%VSSM_LOGDIR:~0,-1%"$`)
+	require.GreaterOrEqual(t, strip, 0)
+	assert.Greater(t, strip, index(lines, 0, `^if defined VSSMIRROR_RUN_DIR set "VSSM_LOGDIR=%VSSMIRROR_RUN_DIR%"$`))
+	assert.NotContains(t, data, "||", "mkdir's || is wrong under wine")
+	assert.NotContains(t, data, `exist "%VSSM_LOGDIR%\"`)
+	assert.NotRegexp(t, `%VSSM_LOGDIR%\\\\`, data, "no doubled backslash after the folder")
+	mk := index(lines, strip, `mkdir "%VSSM_LOGDIR%"`)
+	test := index(lines, mk, `goto vssm_nologdir$`)
+	require.Greater(t, test, mk, "the folder is tested after mkdir")
+	assert.Equal(t, `for %%D in ("%VSSM_LOGDIR%\") do set "VSSM_ATTR=-%%~aD"`, lines[test-1])
+	assert.Equal(t, `if not "%VSSM_ATTR:~0,2%"=="-d" goto vssm_nologdir`, lines[test])
+}

@@ -560,3 +560,42 @@ func TestAliasFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "vssm_d={0f5c3a52-6f43-4a1e-9d2b-7c5e1f0a9b32}\r\nVSS_SHADOW_SET=set 1\r\n", string(aliases))
 }
+
+// TestRunDirForms: VSSMIRROR_RUN_DIR with a trailing backslash, one that does
+// not exist yet, and a drive root all work: the logs and the alias file land
+// there, the copy succeeds and end backup runs. The alias file holds what
+// diskshadow put into exec's environment (given here: the double does not
+// set it), including a value ending in a digit, which `echo x=%v%>>file`
+// would have turned into a handle redirection.
+func TestRunDirForms(t *testing.T) {
+	for _, c := range []struct{ name, win, linux string }{
+		{"trailing backslash", `C:\s-TestRunDirForms_trailing_backslash\run dir\`, "run dir"},
+		{"new folder", `C:\s-TestRunDirForms_new_folder\new\deeper\`, ""},
+		{"drive root", `R:\`, "root_r"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newScenario(t, fullJob)
+			s.write("Data/a.txt", "a")
+			dir := linux(strings.TrimSuffix(c.win, `\`))
+			if c.name == "drive root" {
+				dir = filepath.Join(s.dir, c.linux)
+				link := filepath.Join(prefix, "dosdevices", "r:")
+				os.Remove(link)
+				require.NoError(t, os.Symlink(dir, link))
+				t.Cleanup(func() { os.Remove(link) })
+			}
+			if c.linux != "" {
+				require.NoError(t, os.MkdirAll(dir, 0o755))
+			}
+			out, _ := s.diskshadow("VSSMIRROR_RUN_DIR="+c.win, "vssm_d={0f5c3a52-6f43-4a1e-9d2b-7c5e1f0a9b32}", "VSS_SHADOW_SET=set 1")
+			assert.NotContains(t, out, "cannot create the log folder")
+			assert.NotContains(t, out, "The command script returned failure", out)
+			assert.Contains(t, out, "-> end backup")
+			assert.FileExists(t, filepath.Join(dir, "e2e-robocopy-1.log"))
+			aliases, err := os.ReadFile(filepath.Join(dir, "vssmirror-aliases.txt"))
+			require.NoError(t, err)
+			assert.Equal(t, "vssm_d={0f5c3a52-6f43-4a1e-9d2b-7c5e1f0a9b32}\r\nVSS_SHADOW_SET=set 1\r\n", string(aliases))
+			assert.Equal(t, map[string]string{"a.txt": "a"}, tree(t, filepath.Join(s.dest, "backup", "Monday", "D", "Data")))
+		})
+	}
+}

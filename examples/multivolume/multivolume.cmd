@@ -13,7 +13,17 @@ rem Logs: one UTF-16 robocopy log per source in %%VSSMIRROR_RUN_DIR%% if set, el
 
 set "VSSM_LOGDIR=%~dp0logs"
 if defined VSSMIRROR_RUN_DIR set "VSSM_LOGDIR=%VSSMIRROR_RUN_DIR%"
-if not exist "%VSSM_LOGDIR%\" mkdir "%VSSM_LOGDIR%" || goto vssm_nologdir
+rem Drop one trailing backslash (R:\ becomes R:), so that "%%VSSM_LOGDIR%%\name" is always a proper
+rem path. The folder is tested through for's %%~a (the attributes of a folder, a drive root included,
+rem start with d), not with if exist, which wine's cmd gets wrong for drive roots; mkdir is judged by
+rem that test afterwards, not by its errorlevel.
+if "%VSSM_LOGDIR:~-1%"=="\" set "VSSM_LOGDIR=%VSSM_LOGDIR:~0,-1%"
+set "VSSM_ATTR=-"
+for %%D in ("%VSSM_LOGDIR%\") do set "VSSM_ATTR=-%%~aD"
+if not "%VSSM_ATTR:~0,2%"=="-d" mkdir "%VSSM_LOGDIR%" >nul 2>&1
+set "VSSM_ATTR=-"
+for %%D in ("%VSSM_LOGDIR%\") do set "VSSM_ATTR=-%%~aD"
+if not "%VSSM_ATTR:~0,2%"=="-d" goto vssm_nologdir
 rem The shadow IDs for vssmirror: diskshadow sets each alias and VSS_SHADOW_SET in this script's environment.
 >"%VSSM_LOGDIR%\vssmirror-aliases.txt" echo vssm_d=%vssm_d%
 >>"%VSSM_LOGDIR%\vssmirror-aliases.txt" echo vssm_e=%vssm_e%
