@@ -42,6 +42,7 @@ type Plan struct {
 	// (%VSSMIRROR_RUN_DIR%, else logs\ beside the script).
 	AliasFile string // AliasFile: the script writes <alias>=<shadow ID> lines and VSS_SHADOW_SET=<set ID>
 	AbortFile string // AbortMarker: when the runner creates it, the script exits MinFatal
+	EmptyDir  string // EmptyDirName: the empty folder the emptiness check starts from
 }
 
 // Names of the files the copy script shares with the runner, in the run
@@ -60,6 +61,9 @@ const (
 	// as plain text lines; cmd's for /f skips empty lines and lines starting
 	// with ';'. Only checked when VSSMIRROR_RUN_DIR is set.
 	AbortMarker = "vssmirror-abort"
+	// EmptyDirName is a folder the copy script creates in its log folder and
+	// keeps empty: the emptiness check of each snapshot folder starts there.
+	EmptyDirName = "vssmirror-empty"
 )
 
 // GuardPlan is the deletion guard of the copy script.
@@ -113,6 +117,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 		GuardRefusedExit: robocmd.GuardRefusedExit,
 		AliasFile:        AliasFile,
 		AbortFile:        AbortMarker,
+		EmptyDir:         EmptyDirName,
 	}
 	if !j.Shadow.Writers {
 		p.Context = "persistent nowriters"

@@ -427,7 +427,7 @@ func TestScriptBranchesAgreeWithClassify(t *testing.T) {
 		}
 
 		// The script's exit codes say its outcome in robocopy's classes.
-		for label, want := range map[string]robocmd.Class{"vssm_exit_partial": robocmd.Partial, "vssm_exit_fatal": robocmd.Fatal, "vssm_aborted": robocmd.Fatal, "vssm_nologdir": robocmd.Fatal} {
+		for label, want := range map[string]robocmd.Class{"vssm_exit_partial": robocmd.Partial, "vssm_exit_fatal": robocmd.Fatal, "vssm_aborted": robocmd.Fatal, "vssm_nologdir": robocmd.Fatal, "vssm_noempty": robocmd.Fatal} {
 			b := block(t, lines, label)
 			m := exitRE.FindStringSubmatch(b[len(b)-1])
 			require.NotNil(t, m, label)
@@ -526,4 +526,33 @@ func TestLogFolder(t *testing.T) {
 	require.Greater(t, test, mk, "the folder is tested after mkdir")
 	assert.Equal(t, `for %%D in ("%VSSM_LOGDIR%\") do set "VSSM_ATTR=-%%~aD"`, lines[test-1])
 	assert.Equal(t, `if not "%VSSM_ATTR:~0,2%"=="-d" goto vssm_nologdir`, lines[test])
+}
+
+// TestEmptinessCheckNeverNamesTheFolderToDir: dir lists each snapshot
+// folder from inside it, starting in the empty folder, so wine's dir never
+// sees a '%' in a path and a failed cd lists the empty folder.
+func TestEmptinessCheckNeverNamesTheFolderToDir(t *testing.T) {
+	j := loadExample(t, "multivolume") // E:\Departments\R&D (2024) 100%
+	p, err := NewPlan(j)
+	require.NoError(t, err)
+	lines := cmdLines(t, j)
+	for _, l := range lines {
+		if strings.HasPrefix(l, "dir ") {
+			assert.Regexp(t, `^dir /a(:-s)? /b >"%VSSM_(LOGDIR%\\[^"]+|EMPTY%\.lst)" 2>nul$`, l, "dir gets no path")
+		}
+	}
+	for _, s := range p.Sources {
+		q, err := robocmd.Quote(s.Exposed)
+		require.NoError(t, err)
+		cd := index(lines, 0, "^cd /d "+regexp.QuoteMeta(q)+" 2>nul$")
+		require.Greater(t, cd, 0, s.Exposed)
+		assert.Equal(t, `pushd "%VSSM_EMPTY%" 2>nul`, lines[cd-1])
+		assert.Equal(t, fmt.Sprintf(`dir %s /b >"%%VSSM_LOGDIR%%\%s" 2>nul`, s.DirSwitch, s.ListName), lines[cd+1])
+		assert.Equal(t, "popd", lines[cd+2])
+		assert.Equal(t, fmt.Sprintf(`for %%%%F in ("%%VSSM_LOGDIR%%\%s") do if %%%%~zF EQU 0 goto vssm_src%d_refused`, s.ListName, s.Index), lines[cd+3])
+	}
+	// The empty folder is proven empty (and entered) before any source.
+	check := index(lines, 0, `^for %%F in \("%VSSM_EMPTY%\.lst"\) do if %%~zF NEQ 0 goto vssm_noempty$`)
+	require.Greater(t, check, 0)
+	assert.Less(t, check, index(lines, 0, `^cd /d `))
 }

@@ -363,14 +363,12 @@ func TestEmptyOrMissingSourceNeverReachesMirror(t *testing.T) {
 }
 
 // TestArgvRoundTrip generates source and target names full of cmd.exe
-// metacharacters; the argv robocopy receives must be exactly the intended
-// paths. Source folder names hold no '%': wine's `dir` mishandles it;
-// and no name is non-ASCII: wine's cmd ignores `chcp 65001` (both in
-// docs/WINE.md, and covered by unit and golden tests instead). Targets do
-// hold '%', and they are robocopy's second argument.
+// metacharacters, '%' included in both; the argv robocopy receives must be
+// exactly the intended paths. No name is non-ASCII: wine's cmd ignores
+// `chcp 65001` (docs/WINE.md; covered by unit and golden tests instead).
 func TestArgvRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewSource(42))
-	srcAlphabet := []rune("ab &^!()-,;=+'`~[]{}#$@ ")
+	srcAlphabet := []rune("ab &^!()%-,;=+'`~[]{}#$@ ")
 	dstAlphabet := []rune("ab &^!()%-,;=+'`~[]{}#$@ ")
 	gen := func(alpha []rune) string {
 		for {
@@ -598,4 +596,28 @@ func TestRunDirForms(t *testing.T) {
 			assert.Equal(t, map[string]string{"a.txt": "a"}, tree(t, filepath.Join(s.dest, "backup", "Monday", "D", "Data")))
 		})
 	}
+}
+
+// TestPercentInSourceName: an empty snapshot folder named empty%x is
+// refused (wine's dir, given that path, listed the folder's own name, so the
+// guard let it through and /MIR wiped the backup); full%x beside it is
+// mirrored.
+func TestPercentInSourceName(t *testing.T) {
+	job := strings.Replace(mirrorJob, "  - path: 'D:\\Data'\n", "  - path: 'D:\\empty%x'\n  - path: 'D:\\full%x'\n", 1)
+	require.NotEqual(t, mirrorJob, job)
+	s := newScenario(t, job)
+	require.NoError(t, os.MkdirAll(filepath.Join(s.vol, "empty%x"), 0o755))
+	s.write("full%x/f.txt", "full")
+	prev := filepath.Join(s.dest, "backup", "D", "empty%x")
+	require.NoError(t, os.MkdirAll(prev, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(prev, "precious.txt"), []byte("last good copy"), 0o644))
+	code, out, rep := s.run()
+	assert.Equal(t, 10, code, out)
+	assert.Contains(t, out, `source 1 of 2: snapshot folder S:\empty%x is missing or empty; not mirrored`)
+	assert.Equal(t, map[string]string{"precious.txt": "last good copy"}, tree(t, prev), "the backup is untouched")
+	argvs := s.argvs()
+	require.Len(t, argvs, 1, "robocopy ran for full%x only")
+	assert.Equal(t, `S:\full%x`, argvs[0][0])
+	assert.Equal(t, map[string]string{"f.txt": "full"}, tree(t, filepath.Join(s.dest, "backup", "D", "full%x")))
+	assert.NotEqual(t, "success", rep.Outcome)
 }

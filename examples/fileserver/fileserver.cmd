@@ -30,6 +30,16 @@ rem vssmirror creates %%VSSMIRROR_RUN_DIR%%\vssmirror-abort to stop the backup (
 rem component while diskshadow ran): checked before every source and before the final exit.
 set "VSSM_ABORT="
 if defined VSSMIRROR_RUN_DIR set "VSSM_ABORT=%VSSM_LOGDIR%\vssmirror-abort"
+rem The emptiness check below lists each snapshot folder from inside it (cd /d, then dir without a
+rem path), starting from this empty folder: if cd fails, dir lists the empty folder and the source is
+rem refused, whatever errorlevel cd left. dir is never given the folder's path: wine's dir mishandles
+rem a %% in it (an empty folder named empty%%x lists as its own name, so it looked non-empty).
+set "VSSM_EMPTY=%VSSM_LOGDIR%\vssmirror-empty"
+mkdir "%VSSM_EMPTY%" >nul 2>&1
+pushd "%VSSM_EMPTY%" 2>nul
+dir /a /b >"%VSSM_EMPTY%.lst" 2>nul
+popd
+for %%F in ("%VSSM_EMPTY%.lst") do if %%~zF NEQ 0 goto vssm_noempty
 set "VSSM_FAILED=0"
 set "VSSM_FATAL=0"
 
@@ -38,8 +48,11 @@ rem      snapshot Z:\Shares mirrored to \\nas01\backups\fileserver\D\Shares
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 1 of 1: Z:\Shares to \\nas01\backups\fileserver\D\Shares
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
-dir /a /b Z:\Shares >"%VSSM_LOGDIR%\fileserver-source-1.lst" 2>nul
+rem The listing goes to a file: an empty file means missing or empty (no errorlevel is relied on).
+pushd "%VSSM_EMPTY%" 2>nul
+cd /d Z:\Shares 2>nul
+dir /a /b >"%VSSM_LOGDIR%\fileserver-source-1.lst" 2>nul
+popd
 for %%F in ("%VSSM_LOGDIR%\fileserver-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
 rem Deletion guard: list what /MIR would delete (robocopy /L, same snapshot) and refuse above
 rem 20%% of the files.
@@ -91,4 +104,7 @@ for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reas
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16
+exit /b 16
+:vssm_noempty
+echo [vssmirror] cannot prepare the empty folder "%VSSM_EMPTY%" the emptiness check starts from; exit 16
 exit /b 16

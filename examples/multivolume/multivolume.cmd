@@ -33,6 +33,16 @@ rem vssmirror creates %%VSSMIRROR_RUN_DIR%%\vssmirror-abort to stop the backup (
 rem component while diskshadow ran): checked before every source and before the final exit.
 set "VSSM_ABORT="
 if defined VSSMIRROR_RUN_DIR set "VSSM_ABORT=%VSSM_LOGDIR%\vssmirror-abort"
+rem The emptiness check below lists each snapshot folder from inside it (cd /d, then dir without a
+rem path), starting from this empty folder: if cd fails, dir lists the empty folder and the source is
+rem refused, whatever errorlevel cd left. dir is never given the folder's path: wine's dir mishandles
+rem a %% in it (an empty folder named empty%%x lists as its own name, so it looked non-empty).
+set "VSSM_EMPTY=%VSSM_LOGDIR%\vssmirror-empty"
+mkdir "%VSSM_EMPTY%" >nul 2>&1
+pushd "%VSSM_EMPTY%" 2>nul
+dir /a /b >"%VSSM_EMPTY%.lst" 2>nul
+popd
+for %%F in ("%VSSM_EMPTY%.lst") do if %%~zF NEQ 0 goto vssm_noempty
 set "VSSM_FAILED=0"
 set "VSSM_FATAL=0"
 
@@ -41,8 +51,11 @@ rem      snapshot S:\ mirrored to \\nas01\backups\srv02\Data
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 1 of 3: S:\ to \\nas01\backups\srv02\Data
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
-dir /a:-s /b S:\ >"%VSSM_LOGDIR%\multivolume-source-1.lst" 2>nul
+rem The listing goes to a file: an empty file means missing or empty (no errorlevel is relied on).
+pushd "%VSSM_EMPTY%" 2>nul
+cd /d S:\ 2>nul
+dir /a:-s /b >"%VSSM_LOGDIR%\multivolume-source-1.lst" 2>nul
+popd
 for %%F in ("%VSSM_LOGDIR%\multivolume-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
 robocopy.exe S:\ \\nas01\backups\srv02\Data /MIR /FFT /R:3 /W:10 /MT:16 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XD "System Volume Information" $RECYCLE.BIN /XA:T /IPG:0 "/UNILOG+:%VSSM_LOGDIR%\multivolume-robocopy-1.log"
 set "VSSM_RC=%ERRORLEVEL%"
@@ -73,8 +86,11 @@ rem      snapshot "T:\Departments\R&D (2024) 100%%" mirrored to "\\nas01\backups
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 2 of 3: "T:\Departments\R&D (2024) 100%%" to "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%"
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
-dir /a /b "T:\Departments\R&D (2024) 100%%" >"%VSSM_LOGDIR%\multivolume-source-2.lst" 2>nul
+rem The listing goes to a file: an empty file means missing or empty (no errorlevel is relied on).
+pushd "%VSSM_EMPTY%" 2>nul
+cd /d "T:\Departments\R&D (2024) 100%%" 2>nul
+dir /a /b >"%VSSM_LOGDIR%\multivolume-source-2.lst" 2>nul
+popd
 for %%F in ("%VSSM_LOGDIR%\multivolume-source-2.lst") do if %%~zF EQU 0 goto vssm_src2_refused
 robocopy.exe "T:\Departments\R&D (2024) 100%%" "\\nas01\backups\srv02\E\Departments\R&D (2024) 100%%" /MIR /FFT /R:3 /W:10 /MT:16 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XD "Temp Files" /XF *.tmp Thumbs.db /XA:T /IPG:0 "/UNILOG+:%VSSM_LOGDIR%\multivolume-robocopy-2.log"
 set "VSSM_RC=%ERRORLEVEL%"
@@ -105,8 +121,11 @@ rem      snapshot U:\Données\Comptabilité mirrored to \\nas01\backups\srv02\F\
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 echo [vssmirror] source 3 of 3: U:\Données\Comptabilité to \\nas01\backups\srv02\F\Données\Comptabilité
 rem Refuse to mirror a missing or empty snapshot folder: /MIR would wipe the backup.
-rem The folder's listing goes to a file: an empty file means missing or empty (dir's errorlevel is not relied on).
-dir /a /b U:\Données\Comptabilité >"%VSSM_LOGDIR%\multivolume-source-3.lst" 2>nul
+rem The listing goes to a file: an empty file means missing or empty (no errorlevel is relied on).
+pushd "%VSSM_EMPTY%" 2>nul
+cd /d U:\Données\Comptabilité 2>nul
+dir /a /b >"%VSSM_LOGDIR%\multivolume-source-3.lst" 2>nul
+popd
 for %%F in ("%VSSM_LOGDIR%\multivolume-source-3.lst") do if %%~zF EQU 0 goto vssm_src3_refused
 robocopy.exe U:\Données\Comptabilité \\nas01\backups\srv02\F\Données\Comptabilité /MIR /FFT /R:3 /W:10 /MT:16 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XA:T /IPG:0 "/UNILOG+:%VSSM_LOGDIR%\multivolume-robocopy-3.log"
 set "VSSM_RC=%ERRORLEVEL%"
@@ -149,4 +168,7 @@ for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reas
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16
+exit /b 16
+:vssm_noempty
+echo [vssmirror] cannot prepare the empty folder "%VSSM_EMPTY%" the emptiness check starts from; exit 16
 exit /b 16
