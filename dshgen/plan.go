@@ -3,6 +3,8 @@ package dshgen
 import (
 	"fmt"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
@@ -99,8 +101,29 @@ type CopySource struct {
 	DirSwitch string   // dir attribute switch for the emptiness check
 }
 
-// NewPlan derives the plan of a validated job.
+// NewPlan derives the plan of a validated job. It refuses a job whose
+// robocopy command lines would be longer than cmd.exe accepts
+// (CmdMaxLine), naming the source's exclude_dirs or exclude_files; for a
+// job with several backup sets it counts the longest set folder too.
 func NewPlan(j *job.Job) (*Plan, error) {
+	return newPlan(j, setFolderAllowance(j))
+}
+
+// setFolderAllowance is the length of the longest `\<set>` folder Render
+// may add to the job's destination.
+func setFolderAllowance(j *job.Job) int {
+	n := 0
+	for _, s := range j.Sets.Names() {
+		if s != "" && len(s)+1 > n {
+			n = len(s) + 1
+		}
+	}
+	return n
+}
+
+// newPlan is NewPlan with setAllowance characters added to every robocopy
+// line's length (0 when the destination already holds the set folder).
+func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 	p := &Plan{
 		Job:         j.Name,
 		ScriptsDir:  j.ScriptsDir,
@@ -172,7 +195,7 @@ func NewPlan(j *job.Job) (*Plan, error) {
 			o.ExcludeDirs = append([]string{"System Volume Information", "$RECYCLE.BIN"}, o.ExcludeDirs...)
 		}
 		dest := WinJoin(j.Destination, s.Target)
-		p.Sources = append(p.Sources, CopySource{
+		cs := CopySource{
 			Index:     i + 1,
 			Path:      s.Path,
 			Exposed:   exposed,
@@ -182,7 +205,11 @@ func NewPlan(j *job.Job) (*Plan, error) {
 			ListName:  fmt.Sprintf("%s-source-%d.lst", j.Name, i+1),
 			GuardLog:  fmt.Sprintf("%s-guard-%d.log", j.Name, i+1),
 			DirSwitch: dirSwitch,
-		})
+		}
+		if err := checkRobocopyLines(p, cs, i, s, setAllowance); err != nil {
+			return nil, err
+		}
+		p.Sources = append(p.Sources, cs)
 		for _, a := range append([]string{s.Path, exposed, dest}, o.ExcludeDirs...) {
 			if !isASCII(a) {
 				p.UTF8 = true
@@ -228,4 +255,136 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// CmdMaxLine is the longest line cmd.exe runs: "the maximum length of the
+// string that you can use at the command prompt is 8191 characters"
+// (Microsoft Learn, "Command prompt (Cmd.exe) command-line string
+// limitation"); a batch line is held to it both as written and after
+// %VARIABLE% expansion.
+const CmdMaxLine = 8191
+
+// VarAllowance is what CmdLineLen counts for one %VARIABLE% or %~dp0 after
+// expansion: MAX_PATH, the most a folder such as %VSSM_LOGDIR% may take.
+const VarAllowance = 260
+
+// CmdLineLen returns the length in characters (UTF-16 code units, as cmd
+// counts them) that a line of a batch file has for cmd.exe: the larger of
+// the line as written and the line after expansion, where %% is one
+// character and every %NAME% (or %NAME:...%) and %~...N counts
+// VarAllowance.
+func CmdLineLen(line string) int {
+	raw := len(utf16.Encode([]rune(line)))
+	expanded := 0
+	for i := 0; i < len(line); {
+		if line[i] != '%' {
+			r, size := utf8.DecodeRuneInString(line[i:])
+			expanded += utf16.RuneLen(r)
+			i += size
+			continue
+		}
+		rest := line[i+1:]
+		switch {
+		case strings.HasPrefix(rest, "%"): // %% is one %
+			expanded++
+			i += 2
+		case strings.HasPrefix(rest, "~"): // %~dp0, %~1
+			j := strings.IndexFunc(rest, func(r rune) bool { return r >= '0' && r <= '9' })
+			if j < 0 {
+				expanded++
+				i++
+				continue
+			}
+			expanded += VarAllowance
+			i += 1 + j + 1
+		default:
+			end := strings.IndexByte(rest, '%')
+			if end <= 0 || strings.ContainsAny(rest[:end], " \t") {
+				expanded++ // a lone % is kept (or dropped): count it
+				i++
+				continue
+			}
+			expanded += VarAllowance
+			i += 1 + end + 1
+		}
+	}
+	return max(raw, expanded)
+}
+
+// checkRobocopyLines measures the robocopy lines the copy script runs for
+// source cs (the guard's /L pass and the mirror, as templates/copy.cmd.tmpl
+// writes them) and refuses one longer than CmdMaxLine, naming the
+// job's fields that make it long. cmd.exe would stop at such a line with
+// "The input line is too long." and the job would fail on the server only.
+func checkRobocopyLines(p *Plan, cs CopySource, index int, s job.Source, setAllowance int) error {
+	cmdline, err := quoteLine(p.Robocopy, cs.Args)
+	if err != nil {
+		return fmt.Errorf("sources[%d]: %w", index, err)
+	}
+	lines := []string{cmdline + ` "/UNILOG+:%VSSM_LOGDIR%\` + cs.LogName + `"`}
+	if p.Guard != nil {
+		lines = append(lines, cmdline+` /L "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
+	}
+	longest := 0
+	for _, l := range lines {
+		longest = max(longest, CmdLineLen(l)+setAllowance)
+	}
+	if longest <= CmdMaxLine {
+		return nil
+	}
+	f := fmt.Sprintf("sources[%d]", index)
+	var parts []string
+	if n := len(s.ExcludeDirs); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s.exclude_dirs has %d entries (%d characters)", f, n, listLen(s.ExcludeDirs)))
+	}
+	if n := len(s.ExcludeFiles); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s.exclude_files has %d entries (%d characters)", f, n, listLen(s.ExcludeFiles)))
+	}
+	hint := "exclude a parent folder instead of its subfolders, or use wildcards (e.g. *.tmp, Cache*) to shorten the lists"
+	if len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%s.path, its target and robocopy.extra_args are too long", f))
+		hint = "shorten them"
+	}
+	return fmt.Errorf("%s: the robocopy command line would be %d characters, over cmd.exe's limit of %d (counting %d for the log folder %%VSSM_LOGDIR%%): %s; %s",
+		f, longest, CmdMaxLine, VarAllowance, strings.Join(parts, " and "), hint)
+}
+
+// listLen is the length of names written as robocopy arguments.
+func listLen(names []string) int {
+	n := 0
+	for _, s := range names {
+		q, err := robocmd.Quote(s)
+		if err != nil {
+			q = s
+		}
+		n += 1 + CmdLineLen(q)
+	}
+	return n
+}
+
+// quoteLine is the template function cmdline: prog and args, each quoted
+// by robocmd.Quote, joined by spaces.
+func quoteLine(prog string, args []string) (string, error) {
+	parts := make([]string, 0, len(args)+1)
+	for _, a := range append([]string{prog}, args...) {
+		q, err := robocmd.Quote(a)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, q)
+	}
+	return strings.Join(parts, " "), nil
+}
+
+// CheckCmdLines refuses a rendered batch file (CRLF or LF lines) with a
+// line longer than CmdMaxLine as CmdLineLen counts it. NewPlan already
+// refuses long robocopy lines with the job's field names; this catches
+// any line, e.g. one a template override adds.
+func CheckCmdLines(name string, data []byte) error {
+	for i, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+		if n := CmdLineLen(l); n > CmdMaxLine {
+			return fmt.Errorf("rendering %s: line %d would be %d characters for cmd.exe (counting %d for each %%VARIABLE%%), over its limit of %d", name, i+1, n, VarAllowance, CmdMaxLine)
+		}
+	}
+	return nil
 }
