@@ -16,7 +16,7 @@ func reportCommand() *cli.Command {
 			"errors_total,outcome,...}]}. A diskshadow log is detected and its shadows and failures shown.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
-			&cli.IntFlag{Name: "codepage", Usage: "OEM code page of /LOG files (e.g. 850, 866, 936); default: guessed"},
+			&cli.IntFlag{Name: "codepage", Usage: "OEM code page of /LOG files: " + codePageList() + "; default: guessed from the text (localized dates, scripts)"},
 			&cli.IntFlag{Name: "exit-code", Usage: "robocopy's exit code, combined with the log of its (last) job"},
 		},
 		Action: func(c *cli.Context) error {
@@ -38,4 +38,13 @@ func reportCommand() *cli.Command {
 			return rep.WriteHuman(c.App.Writer)
 		},
 	}
+}
+
+// codePageList is the code pages --codepage accepts, for its help text.
+func codePageList() string {
+	var ids []string
+	for _, cp := range robocmd.CodePages() {
+		ids = append(ids, strconv.Itoa(cp))
+	}
+	return strings.Join(ids, ", ")
 }

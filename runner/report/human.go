@@ -108,6 +108,9 @@ func writeJob(b *strings.Builder, n int, j RobocopyJob) {
 	if j.Deleted.Files > 0 || j.Deleted.Dirs > 0 {
 		fmt.Fprintf(b, "  deleted from the destination (extras under /MIR): %d files, %d dirs\n", j.Deleted.Files, j.Deleted.Dirs)
 	}
+	if j.ListOnly {
+		fmt.Fprintf(b, "  list only (/L): nothing was copied or deleted; /MIR would delete %d files, %d dirs\n", j.WouldDelete.Files, j.WouldDelete.Dirs)
+	}
 	if len(j.Errors) > 0 {
 		fmt.Fprintf(b, "  errors (%d error lines, %d distinct):\n", j.ErrorsTotal, len(j.Errors)+j.ErrorsOmitted)
 		for _, e := range j.Errors {
