@@ -1,8 +1,12 @@
 package main
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
