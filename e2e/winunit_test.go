@@ -198,11 +198,11 @@ func TestWinUnitEventLog(t *testing.T) {
 		typ, class     string
 		id             uint32
 	}{
-		{"success", "SUCCESS", "0004", "trace", 1000},
-		{"copy_failed", "COPY_FAILED", "0002", "warn", 1010},
-		{"snapshot_failed", "SNAPSHOT_FAILED", "0001", "err", 1011},
-		{"timeout", "TIMEOUT", "0001", "err", 1015},
-		{"cleanup_failed", "CLEANUP_FAILED", "0001", "err", 1014},
+		{"success", "SUCCESS", "0004", "trace", 100},
+		{"copy_failed", "COPY_FAILED", "0002", "warn", 110},
+		{"snapshot_failed", "SNAPSHOT_FAILED", "0001", "err", 111},
+		{"timeout", "TIMEOUT", "0001", "err", 115},
+		{"cleanup_failed", "CLEANUP_FAILED", "0001", "err", 114},
 	} {
 		prefix := "vssmirror winunit run winunit-" + want.outcome + ": " + want.upper + " ("
 		var found *wuEvent

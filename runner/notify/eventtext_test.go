@@ -30,13 +30,6 @@ func eventReport(n int, name func(i int) string) *report.Report {
 	return rep
 }
 
-// knownBug skips a test that shows a bug of eventtext.go still open; the
-// fix removes the call.
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	t.Skip("known bug, fix pending in eventtext.go: " + what)
-}
-
 func plainName(i int) string { return fmt.Sprintf(`S:\Shares\dept\file-%05d.docx`, i) }
 
 var moreLine = regexp.MustCompile(`\n\.\.\. and (\d+) more \(see the report\)$`)
@@ -96,7 +89,6 @@ func TestEventText(t *testing.T) {
 // character outside the Basic Multilingual Plane (an emoji, some CJK) is
 // two of them.
 func TestEventTextUTF16(t *testing.T) {
-	knownBug(t, "eventtext.go counts runes, Windows counts UTF-16 code units: 10,000 names of supplementary-plane characters give 42,988 units")
 	const windowsLimit = 31839
 	// Names made of supplementary-plane characters (CJK Extension B, emoji).
 	rep := eventReport(10000, func(i int) string {
@@ -139,7 +131,6 @@ func TestEventTextHugeSummaryMultiByte(t *testing.T) {
 // TestEventTextSummaryNearLimit: a summary just below the limit leaves no
 // room for the file list; the text must still fit.
 func TestEventTextSummaryNearLimit(t *testing.T) {
-	knownBug(t, "eventtext.go adds the \"files not copied:\" header and \"... and N more\" after a summary that just fits: up to 50 characters over")
 	for _, room := range []int{0, 1, 10, 17, 18, 30, 50, 100} {
 		t.Run(strconv.Itoa(room), func(t *testing.T) {
 			rep := eventReport(3, plainName)

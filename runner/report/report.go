@@ -31,22 +31,24 @@ const (
 )
 
 // outcomeTable holds each outcome's exit code and Windows event ID, in
-// the order of the exit codes.
+// the order of the exit codes. Event IDs are 100 + the exit code: the
+// Application log source is registered with EventCreate.exe as its message
+// file, which has descriptions for IDs 1 to 1000 only.
 var outcomeTable = []struct {
 	o       Outcome
 	exit    int
 	eventID uint32
 	meaning string
 }{
-	{Success, 0, 1000, "success"},
-	{CopyFailed, 10, 1010, "the snapshot worked but files or sources were not copied (the report names them)"},
-	{SnapshotFailed, 11, 1011, "the snapshot failed (VSS error, writer or component not included, shadow not created or exposed)"},
-	{PreflightFailed, 12, 1012, "a preflight check failed; nothing was snapshot"},
-	{Locked, 13, 1013, "another run of this job holds the lock"},
-	{CleanupFailed, 14, 1014, "shadow copies this job created are left on the server (the report lists them)"},
-	{Timeout, 15, 1015, "timeout; diskshadow was stopped and its shadows deleted"},
-	{Interrupted, 16, 1016, "interrupted (Ctrl+C, service stop); diskshadow was stopped and its shadows deleted"},
-	{Failed, ExitFailure, 1004, "a state file is tampered or corrupt, or a file could not be read or written; nothing was run"},
+	{Success, 0, 100, "success"},
+	{CopyFailed, 10, 110, "the snapshot worked but files or sources were not copied (the report names them)"},
+	{SnapshotFailed, 11, 111, "the snapshot failed (VSS error, writer or component not included, shadow not created or exposed)"},
+	{PreflightFailed, 12, 112, "a preflight check failed; nothing was snapshot"},
+	{Locked, 13, 113, "another run of this job holds the lock"},
+	{CleanupFailed, 14, 114, "shadow copies this job created are left on the server (the report lists them)"},
+	{Timeout, 15, 115, "timeout; diskshadow was stopped and its shadows deleted"},
+	{Interrupted, 16, 116, "interrupted (Ctrl+C, service stop); diskshadow was stopped and its shadows deleted"},
+	{Failed, ExitFailure, 104, "a state file is tampered or corrupt, or a file could not be read or written; nothing was run"},
 }
 
 // Outcomes lists every outcome in the order of their exit codes.
@@ -79,7 +81,7 @@ func (o Outcome) EventID() uint32 {
 			return e.eventID
 		}
 	}
-	return 1004
+	return 104
 }
 
 // Meaning is the outcome's one-line explanation, as in --help's EXIT STATUS.
