@@ -170,6 +170,12 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 				return nil, err
 			}
 		}
+		if strings.HasSuffix(f.name, ".cmd") {
+			// A backstop for template overrides: no line over cmd.exe's limit.
+			if err := CheckCmdLines(f.name, data); err != nil {
+				return nil, err
+			}
+		}
 		if strings.HasSuffix(f.name, ".cmd") && !isASCII(string(data)) && !plan.UTF8 {
 			return nil, fmt.Errorf("rendering %s: the template added non-ASCII text to a script without chcp 65001", f.name)
 		}

@@ -230,16 +230,17 @@ func TestDumpTemplates(t *testing.T) {
 	assert.ErrorContains(t, err, "already exists")
 }
 
+// TestExamplesLintClean lints every committed .dsh of every example: the
+// backup script and the manual cleanup script.
 func TestExamplesLintClean(t *testing.T) {
 	for _, jobFile := range exampleJobs(t) {
-		for _, name := range []string{"*.dsh"} {
-			files, _ := filepath.Glob(filepath.Join(filepath.Dir(jobFile), name))
-			require.NotEmpty(t, files)
-			for _, f := range files {
-				r, err := script.LintFile(f)
-				require.NoError(t, err)
-				assert.Empty(t, r.Findings, f)
-			}
+		files, _ := filepath.Glob(filepath.Join(filepath.Dir(jobFile), "*.dsh"))
+		require.Len(t, files, 2, "%s: the backup and the cleanup script", jobFile)
+		for _, f := range files {
+			r, err := script.LintFile(f)
+			require.NoError(t, err)
+			assert.Empty(t, r.Findings, f)
+			assert.Greater(t, r.Statements, 2, f)
 		}
 	}
 }
@@ -255,6 +256,11 @@ func FuzzGenerateLintsClean(f *testing.F) {
 		fmt.Fprintf(&b, "version: 1\nname: fz\nscripts_dir: 'C:\\vss'\ndestination: '\\\\nas\\b'\nshadow:\n  writers: %v\n  metadata: %v\n", writers, metadata)
 		if full {
 			b.WriteString("  backup_type: full\n")
+		}
+		if full && nsrc%2 == 0 {
+			b.WriteString("sets: weekday\n") // full needs more than one set
+		} else if full {
+			b.WriteString("sets: {rotate: 3}\n")
 		}
 		if writers && nwriters > 0 {
 			names := job.WriterNames()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/dshgen/output"
 )
 
@@ -14,7 +15,7 @@ import (
 // last: when it is there the script copies nothing more and exits 16, so
 // diskshadow quits at exec and never runs `end backup` (no writer is told
 // of a backup that is not whole). Its content is the reason, plain text.
-const AbortFile = "vssmirror-abort"
+const AbortFile = dshgen.AbortMarker
 
 // maxAbortReason bounds the marker's text; the copy script echoes it.
 const maxAbortReason = 2000

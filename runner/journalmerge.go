@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/dshgen/output"
 	"github.com/vssmirror/vssmirror/internal/vssid"
 	"github.com/vssmirror/vssmirror/runner/state"
@@ -23,7 +24,7 @@ import (
 // environment after create, so the file names the run's shadows whatever
 // language diskshadow prints its messages in: the belt to the output
 // reader's braces.
-const AliasFile = "vssmirror-aliases.txt"
+const AliasFile = dshgen.AliasFile
 
 // maxAliasFile bounds what is read of the alias file: 26 volumes make
 // about 1.5 KB. A larger file was not written by the copy script.

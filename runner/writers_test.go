@@ -49,6 +49,7 @@ func TestVerifiedWriterComponentExcludedFailsTheRun(t *testing.T) {
 		t.Run(orText(lang, "english"), func(t *testing.T) {
 			e := writerEnv(t, "  verify_writers: [sql]\n  backup_type: full\n", lang, "sets: {rotate: 2}\n")
 			t.Setenv("FAKEDSH_EXCLUDE", `SqlServerWriter:\HOST\master:C:,SqlServerWriter:\HOST\model:C:,System Writer:\System Files:C:`)
+			t.Setenv("FAKEDSH_AWAIT_ABORT", "1")
 			rep, err := Run(context.Background(), e.opts())
 			require.Error(t, err)
 			assert.Equal(t, report.SnapshotFailed, rep.Outcome)
@@ -113,6 +114,7 @@ func TestUnverifiedWriterComponentExcludedIsInformation(t *testing.T) {
 func TestVerifiedHyperVNamesTheVM(t *testing.T) {
 	e := writerEnv(t, "  verify_writers: [hyperv]\n", "", "")
 	t.Setenv("FAKEDSH_EXCLUDE", `Microsoft Hyper-V VSS Writer:\Online\DC01:C:`)
+	t.Setenv("FAKEDSH_AWAIT_ABORT", "1")
 	rep, err := Run(context.Background(), e.opts())
 	require.Error(t, err)
 	assert.Equal(t, report.SnapshotFailed, rep.Outcome)
@@ -126,6 +128,7 @@ func TestVerifiedHyperVNamesTheVM(t *testing.T) {
 func TestVerifiedWriterExcludedEntirely(t *testing.T) {
 	e := writerEnv(t, "  verify_writers: [exchange]\n", "", "")
 	t.Setenv("FAKEDSH_EXCLUDE", `Microsoft Exchange Writer::C:`)
+	t.Setenv("FAKEDSH_AWAIT_ABORT", "1")
 	rep, err := Run(context.Background(), e.opts())
 	require.Error(t, err)
 	assert.Equal(t, report.SnapshotFailed, rep.Outcome)

@@ -25,6 +25,7 @@
 //	                   folder, delete empties the letter and drops the copy.
 //	                   Under wine a Windows process cannot create drive
 //	                   letters, so the harness maps them beforehand.
+//	FAKEDSH_AWAIT_ABORT at exec, wait up to 5 s for the runner's abort marker
 //	FAKEDSH_BLOCK      at create, make this path a non-empty folder, so that
 //	                   writing a file there fails (a journal on a full disk)
 //	FAKEDSH_TOUCH      after create, append a line to this file on the live
@@ -484,13 +485,24 @@ func (f *fake) exec(path string) (int, bool) {
 		if f.getenv("FAKEDSH_ALIASES") != "" && dir != "" {
 			f.writeAliases(filepath.Join(dir, AliasFile))
 		}
-		if _, err := os.Stat(filepath.Join(dir, AbortFile)); dir != "" && err == nil {
+		if f.getenv("FAKEDSH_AWAIT_ABORT") != "" && dir != "" {
+			// The real diskshadow spends seconds between create and exec
+			// (expose, writers); a test that expects the runner's abort
+			// marker gives the runner that time (at most 5 s).
+			for i := 0; i < 100 && !exists(filepath.Join(dir, AbortFile)); i++ {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		if dir != "" && exists(filepath.Join(dir, AbortFile)) {
 			// the copy script's first check: abort before copying anything
 			code = 16
 			data = nil
 		}
 		for _, m := range unilogRE.FindAllStringSubmatch(string(data), -1) {
 			os.WriteFile(filepath.Join(dir, m[1]), []byte(robocopyLog(code)), 0o644)
+		}
+		if dir != "" && code == 0 && exists(filepath.Join(dir, AbortFile)) {
+			code = 16 // the copy script's last check: a marker that came late
 		}
 	}
 	if code != 0 {
@@ -699,4 +711,9 @@ func (f *fake) excluded() {
 		f.printf("Component \"%s\" from writer \"%s\" is excluded from backup"+comma+"\n", e.Component, e.Writer)
 		f.printf("because it requires volume %s which is not in the shadow copy set.\n", e.Volume+`\`)
 	}
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
