@@ -1,6 +1,7 @@
 package job
 
 import (
+	"errors"
 	"runtime"
 
 	"fmt"
@@ -165,11 +166,17 @@ func (v *validator) cleanPath(field, p string) (string, bool) {
 }
 
 func asQuoteError(err error, target **robocmd.QuoteError) bool {
-	qe, ok := err.(*robocmd.QuoteError)
-	if ok {
-		*target = qe
+	return errors.As(err, target)
+}
+
+// quoteReason is the reason of a refusal by robocmd.CheckPath, for a
+// message that already names the field.
+func quoteReason(err error) string {
+	var qe *robocmd.QuoteError
+	if errors.As(err, &qe) {
+		return qe.Reason
 	}
-	return ok
+	return err.Error()
 }
 
 func (v *validator) scriptsDir(p string) string {
@@ -349,7 +356,7 @@ func defaultTarget(p string) string {
 func (v *validator) target(f string, s *Source) {
 	t := s.Target
 	if err := robocmd.CheckPath(t); err != nil {
-		v.add(f, "%s", err.(*robocmd.QuoteError).Reason)
+		v.add(f, "%s", quoteReason(err))
 		return
 	}
 	if drivePathRE.MatchString(t) || strings.HasPrefix(t, `\`) || strings.Contains(t, ":") {
@@ -381,7 +388,7 @@ func (v *validator) names(f string, list []string, want string) {
 	for i, n := range list {
 		ff := fmt.Sprintf("%s[%d]", f, i)
 		if err := robocmd.CheckPath(n); err != nil {
-			v.add(ff, "%s", err.(*robocmd.QuoteError).Reason)
+			v.add(ff, "%s", quoteReason(err))
 			continue
 		}
 		if strings.HasPrefix(strings.TrimLeft(n, " "), "/") {
@@ -507,7 +514,7 @@ func (v *validator) robocopy() {
 		}
 	}
 	if err := robocmd.CheckPath(r.Path); err != nil {
-		v.add("robocopy.path", "%s", err.(*robocmd.QuoteError).Reason)
+		v.add("robocopy.path", "%s", quoteReason(err))
 	}
 }
 
@@ -528,7 +535,7 @@ func (v *validator) guard() {
 	if !drivePathRE.MatchString(g.VssmirrorPath) {
 		v.add("guard.vssmirror_path", "%q must be the absolute path of vssmirror.exe on the server, e.g. 'C:\\Program Files\\vssmirror\\vssmirror.exe'", g.VssmirrorPath)
 	} else if err := robocmd.CheckPath(g.VssmirrorPath); err != nil {
-		v.add("guard.vssmirror_path", "%s", err.(*robocmd.QuoteError).Reason)
+		v.add("guard.vssmirror_path", "%s", quoteReason(err))
 	}
 }
 
