@@ -13,13 +13,14 @@ import (
 
 // AfterRunOptions say what to do once a run has ended.
 type AfterRunOptions struct {
-	StateDir string // run history; "" = DefaultStateDir()
+	StateDir string // where Run wrote the history; "" = DefaultStateDir()
 	PromFile string // Prometheus text file; "" = none
 	Getenv   func(string) string
 }
 
-// AfterRun sends the status mail when due, appends the run to the history,
-// writes the metrics file and the Windows event. None of it can change the
+// AfterRun sends the status mail when due, writes the metrics file (the
+// last success read from the history Run appended to) and the Windows
+// event. None of it can change the
 // backup's outcome: failures come back as warnings (and mail failures are
 // also noted in the report).
 func AfterRun(rep *report.Report, j *job.Job, o AfterRunOptions) []error {
@@ -37,9 +38,6 @@ func AfterRun(rep *report.Report, j *job.Job, o AfterRunOptions) []error {
 		} else {
 			rep.Notes = append(rep.Notes, "status mail sent to "+strings.Join(j.Notify.Email.To, ", "))
 		}
-	}
-	if err := state.AppendHistory(o.StateDir, rep); err != nil {
-		warnings = append(warnings, err)
 	}
 	if o.PromFile != "" {
 		history, _, err := state.ReadHistory(o.StateDir, rep.Job)

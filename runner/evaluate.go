@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/dshgen/output"
+	"github.com/vssmirror/vssmirror/dshgen/script"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner/report"
@@ -15,11 +17,11 @@ import (
 
 // evaluate fills the report from diskshadow's output and the robocopy logs
 // and returns the outcome before cleanup.
-func evaluate(rep *report.Report, res *dsResult, plan *dshgen.Plan, j *job.Job) report.Outcome {
-	out := res.Output
+func evaluate(rep *report.Report, res *dsResult, bundle *dshgen.Bundle, j *job.Job) report.Outcome {
+	out, plan := res.Output, bundle.Plan
 	// A localized diskshadow says in words only it knows that the copy
 	// script failed; that it stopped at exec says so in any language.
-	if !res.Killed && out.StoppedAtExec() && (res.ExitCode != 0 || len(rep.Scripts) > 0 && scriptGoesOnAfterExec(rep.Scripts[0])) {
+	if !res.Killed && out.StoppedAtExec() && (res.ExitCode != 0 || goesOnAfterExec(bundle)) {
 		out.ConcludeExec()
 	}
 	for _, s := range out.Shadows {
@@ -70,24 +72,21 @@ func evaluate(rep *report.Report, res *dsResult, plan *dshgen.Plan, j *job.Job) 
 	return report.Success
 }
 
-// scriptGoesOnAfterExec reports whether the diskshadow script has a
+// goesOnAfterExec reports whether the rendered diskshadow script (the
+// bundle's first file, as it ran, template overrides included) has a
 // command after its exec line: then a run that stopped at exec did so
 // because the copy script failed.
-func scriptGoesOnAfterExec(path string) bool {
-	data, err := os.ReadFile(path)
+func goesOnAfterExec(bundle *dshgen.Bundle) bool {
+	if len(bundle.Files) == 0 {
+		return false
+	}
+	s, err := script.Parse(bytes.NewReader(bundle.Files[0].Data))
 	if err != nil {
 		return false
 	}
-	exec := false
-	for _, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimSpace(l)
-		switch {
-		case l == "" || strings.HasPrefix(l, "#"):
-		case exec:
-			return true
-		default:
-			f := strings.Fields(l)
-			exec = strings.EqualFold(f[0], "exec")
+	for i, st := range s.Statements {
+		if st.Verb == "exec" {
+			return i+1 < len(s.Statements)
 		}
 	}
 	return false

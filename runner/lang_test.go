@@ -170,7 +170,7 @@ func TestShadowsMatchedByVolumeNotAlias(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "vssm_d", plan.Volumes[0].Alias, "the plan's aliases are not the script's")
 			rep := &report.Report{RunDir: dir}
-			evaluate(rep, &dsResult{Output: out}, plan, e.job)
+			evaluate(rep, &dsResult{Output: out}, &dshgen.Bundle{Plan: plan}, e.job)
 			for _, er := range rep.Errors {
 				assert.NotContains(t, []string{"create", "expose"}, er.Kind, er.Message)
 			}

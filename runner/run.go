@@ -95,6 +95,7 @@ type run struct {
 	// journalErr is the first failure to write the journal: the shadows
 	// stay known in memory and are deleted, but the report says so.
 	journalErr error
+	history    bool // a run (not a cleanup): its end is appended to the history
 }
 
 // failure ends a run early with an outcome.
@@ -123,7 +124,7 @@ func newRun(opts Options, prefix string) *run {
 	rep := &report.Report{Schema: 1, Job: opts.Job.Name, RunID: prefix + newRunID(start), Host: host, Start: start,
 		Scripts: []string{}, Preflight: []report.Check{}, Shadows: []report.Shadow{}, Writers: []report.WriterResult{}, Errors: []report.RunError{},
 		Sources: []report.SourceResult{}, Notes: []string{}, Cleanup: report.CleanupResult{Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}}
-	return &run{opts: opts, j: opts.Job, rep: rep, console: opts.Console}
+	return &run{opts: opts, j: opts.Job, rep: rep, console: opts.Console, history: prefix == ""}
 }
 
 func (r *run) errorf(kind, format string, args ...any) {
@@ -146,16 +147,25 @@ func (r *run) finish(outcome report.Outcome, err error) (*report.Report, error) 
 	if errors.As(err, &ke) {
 		r.errorf(ke.kind, "%s", ke.err.Error())
 	}
+	rep := r.rep
+	rep.End = r.opts.Now()
+	rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
+	rep.Outcome, rep.ExitCode = outcome, outcome.ExitCode()
+	// The history decides the next run's set: it is written while this
+	// run still holds the lock (a run that never got it appends too; its
+	// outcome is never a success, so it steers nothing).
+	if r.history {
+		if err := state.AppendHistory(r.opts.StateDir, rep); err != nil {
+			r.note("run history: %v", err)
+			r.say("warning: %v", err)
+		}
+	}
 	if r.runLog != nil {
 		r.runLog.Close()
 	}
 	if r.lock != nil {
 		r.lock.Unlock()
 	}
-	rep := r.rep
-	rep.End = r.opts.Now()
-	rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
-	rep.Outcome, rep.ExitCode = outcome, outcome.ExitCode()
 	if outcome == report.Success {
 		return rep, nil
 	}
@@ -384,7 +394,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 	aliases.merge(res.Output.Deleted)
 	code := res.ExitCode
 	r.rep.Diskshadow.ExitCode = &code
-	outcome := evaluate(r.rep, res, r.bundle.Plan, r.j)
+	outcome := evaluate(r.rep, res, r.bundle, r.j)
 	switch {
 	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
 		outcome = report.Timeout

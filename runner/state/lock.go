@@ -1,16 +1,21 @@
 package state
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gofrs/flock"
 )
 
 // ErrLocked is returned when another run of the job holds its lock.
 var ErrLocked = errors.New("another run of this job is in progress")
+
+// lockPatience is how long Lock waits for a lock held by someone else.
+const lockPatience = 2 * time.Second
 
 // Lock takes the job's lock in stateDir. The OS releases it when the
 // process ends, however it ends, so a crash never leaves a stale lock.
@@ -19,8 +24,12 @@ func Lock(stateDir, jobName string) (*flock.Flock, error) {
 		return nil, fmt.Errorf("creating the state folder: %w", err)
 	}
 	l := flock.New(filepath.Join(stateDir, jobName+".lock"))
-	ok, err := l.TryLock()
-	if err != nil {
+	// Retried for a moment: `vssmirror sets` probes the lock by taking it
+	// for an instant, which must never make a starting run exit 13.
+	ctx, cancel := context.WithTimeout(context.Background(), lockPatience)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, 50*time.Millisecond)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("taking the lock %s: %w", l.Path(), err)
 	}
 	if !ok {

@@ -41,3 +41,33 @@ func TestMarkerWritten(t *testing.T) {
 		assert.Error(t, WriteMarker(rep, `\\nas01\backups\fs`))
 	}
 }
+
+// Probing the lock (vssmirror sets) while a run starts never makes the run
+// see the job as locked.
+func TestRunningProbeNeverBlocksALock(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Lock(dir, "fs")
+	require.NoError(t, err)
+	require.NoError(t, l.Unlock())
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				Running(dir, "fs")
+			}
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		l, err := Lock(dir, "fs")
+		require.NoError(t, err, "attempt %d", i)
+		assert.True(t, Running(dir, "fs"))
+		require.NoError(t, l.Unlock())
+	}
+	close(stop)
+	<-done
+}
