@@ -318,7 +318,7 @@ func guardedJob(t *testing.T) *job.Job {
 var (
 	rcCmpRE   = regexp.MustCompile(`^if %VSSM_RC% (LSS|LEQ|GTR|GEQ|EQU|NEQ) (-?\d+) goto (\S+)$`)
 	exitRE    = regexp.MustCompile(`^exit /b (\d+)$`)
-	guardIfRE = regexp.MustCompile(`^if errorlevel (-?\d+) goto (vssm_src\d+_guarded)$`)
+	guardIfRE = regexp.MustCompile(`^if not "%VSSM_GRC%"=="(-?\d+)" goto (vssm_src\d+_guarded)$`)
 )
 
 // block returns the lines after :label up to and including the first goto
@@ -417,14 +417,18 @@ func TestScriptBranchesAgreeWithClassify(t *testing.T) {
 		}
 		assert.Equal(t, len(j.Sources), chains)
 
-		// The deletion guard: errorlevel N means ">= N".
+		// The deletion guard: the mirror runs only when the guard exits 0
+		// (captured at once); its refusal code and a crash's refuse.
 		guards := 0
-		for _, l := range lines {
+		for i, l := range lines {
 			if m := guardIfRE.FindStringSubmatch(l); m != nil {
 				guards++
-				n, _ := strconv.Atoi(m[1])
-				assert.False(t, 0 >= n, "guard exit 0 (within the limits) must not refuse")
-				assert.True(t, robocmd.GuardRefusedExit >= n, "guard exit %d (refused) must refuse", robocmd.GuardRefusedExit)
+				assert.Equal(t, `set "VSSM_GRC=%ERRORLEVEL%"`, lines[i-1], "captured right after the guard")
+				ok, _ := strconv.Atoi(m[1])
+				for _, code := range []int{robocmd.GuardRefusedExit, -1, 2, 255} {
+					assert.NotEqual(t, ok, code, "guard exit %d must refuse", code)
+				}
+				assert.Equal(t, 0, ok, "guard exit 0 (within the limits) must not refuse")
 				assert.Equal(t, robocmd.Fatal, classOfBlock(t, block(t, lines, m[2])))
 			}
 		}

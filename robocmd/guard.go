@@ -1,11 +1,31 @@
 package robocmd
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+)
 
 // GuardRefusedExit is the exit code of `vssmirror guard` when it refuses a
-// mirror (or cannot read the /L log); the copy script tests exactly this
-// (`if errorlevel 1`), so it is template data.
+// mirror (or cannot read the /L log). The copy script mirrors only when the
+// guard exits 0: any other code, a crash's negative one too, refuses.
 const GuardRefusedExit = 1
+
+// JudgeListLog reads the log of a /L pass and judges it with
+// DeletionGuard. A log that cannot be read or holds no robocopy job is
+// refused: what /MIR would delete is unknown. `vssmirror guard` (in the
+// copy script) and the runner's report both judge through it.
+func JudgeListLog(path string, maxPercent, maxFiles int) GuardVerdict {
+	f, err := os.Open(path)
+	if err != nil {
+		return GuardVerdict{Message: fmt.Sprintf("the /L log cannot be read (%v): cannot tell what /MIR would delete, refusing to mirror", err)}
+	}
+	defer f.Close()
+	var last *LogJob
+	if l, err := ParseLog(f, LogOptions{}); err == nil && len(l.Jobs) > 0 {
+		last = l.Jobs[len(l.Jobs)-1]
+	}
+	return DeletionGuard(last, maxPercent, maxFiles)
+}
 
 // GuardVerdict is the deletion guard's judgement of a robocopy /L pass.
 type GuardVerdict struct {

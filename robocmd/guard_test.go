@@ -1,10 +1,13 @@
 package robocmd
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDeletionGuard(t *testing.T) {
@@ -32,4 +35,15 @@ func TestDeletionGuard(t *testing.T) {
 		assert.Equal(t, tt.ok, v.OK, tt.name)
 		assert.True(t, strings.Contains(v.Message, tt.msg), "%s: %s", tt.name, v.Message)
 	}
+}
+
+// A /L log that cannot be read, or is not a robocopy log, is refused.
+func TestJudgeListLogRefusesWhatItCannotRead(t *testing.T) {
+	dir := t.TempDir()
+	v := JudgeListLog(filepath.Join(dir, "missing.log"), 20, 0)
+	assert.False(t, v.OK)
+	assert.Contains(t, v.Message, "cannot be read")
+	bad := filepath.Join(dir, "bad.log")
+	require.NoError(t, os.WriteFile(bad, []byte("not a log\n"), 0o600))
+	assert.False(t, JudgeListLog(bad, 20, 0).OK)
 }

@@ -241,8 +241,10 @@ func sourceResult(rep *report.Report, plan *dshgen.Plan, path string, s dshgen.C
 	if plan.Guard == nil {
 		return sr
 	}
-	if l, err := parseLogFile(filepath.Join(rep.RunDir, s.GuardLog)); err == nil {
-		if v := robocmd.DeletionGuard(l.Jobs[len(l.Jobs)-1], plan.Guard.MaxPercent, plan.Guard.MaxFiles); !v.OK {
+	// The copy script judged this log with the same function; a missing
+	// log means the script never got to the guard for this source.
+	if guardLog := filepath.Join(rep.RunDir, s.GuardLog); fileExists(guardLog) {
+		if v := robocmd.JudgeListLog(guardLog, plan.Guard.MaxPercent, plan.Guard.MaxFiles); !v.OK {
 			sr.Outcome = report.SourceGuarded
 			sr.Notes = append(sr.Notes, "deletion guard: "+v.Message)
 			rep.Errors = append(rep.Errors, report.RunError{Kind: "guard", Message: fmt.Sprintf("%s: deletion guard: %s", sr.Path, v.Message)})
@@ -266,4 +268,9 @@ func parseLogFile(path string) (*robocmd.Log, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), robocmd.ErrNotRobocopyLog)
 	}
 	return l, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

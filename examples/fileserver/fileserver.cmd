@@ -58,7 +58,9 @@ rem Deletion guard: list what /MIR would delete (robocopy /L, same snapshot) and
 rem 20%% of the files.
 robocopy.exe Z:\Shares \\nas01\backups\fileserver\D\Shares /MIR /FFT /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XF "~$*" *.tmp /L "/UNILOG:%VSSM_LOGDIR%\fileserver-guard-1.log" >nul
 "C:\Program Files\vssmirror\vssmirror.exe" guard --max-delete-percent 20 --max-delete-files 0 "%VSSM_LOGDIR%\fileserver-guard-1.log"
-if errorlevel 1 goto vssm_src1_guarded
+rem Mirror only when the guard exits 0 (it refuses with 1; a crash's code refuses too).
+set "VSSM_GRC=%ERRORLEVEL%"
+if not "%VSSM_GRC%"=="0" goto vssm_src1_guarded
 robocopy.exe Z:\Shares \\nas01\backups\fileserver\D\Shares /MIR /FFT /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XF "~$*" *.tmp "/UNILOG+:%VSSM_LOGDIR%\fileserver-robocopy-1.log"
 set "VSSM_RC=%ERRORLEVEL%"
 if %VSSM_RC% LSS 0 goto vssm_src1_fatal
