@@ -62,6 +62,30 @@ func QuoteArg(s string) (string, error) {
 	return `"` + s + `"`, nil
 }
 
+// QuotePrompt returns s as one argument of a command an admin types or
+// pastes at a cmd.exe prompt (the commands vssmirror prints): quoted like
+// QuoteArg. A '%' is refused: at the prompt "%%" is not an escape and a
+// %NAME% would expand, so no quoting makes it reach the program unchanged.
+func QuotePrompt(s string) (string, error) {
+	if strings.Contains(s, "%") {
+		return "", &QuoteError{Value: s, Reason: "it contains '%', which a cmd.exe prompt would expand; rename the file or folder"}
+	}
+	return QuoteArg(s)
+}
+
+// QuotePowerShell returns s as a single-quoted PowerShell string inside a
+// `powershell -Command "..."` typed at a cmd.exe prompt: ' doubled; '"'
+// and '%' (which cmd would see first) and control characters refused.
+func QuotePowerShell(s string) (string, error) {
+	if err := checkQuotable(s); err != nil {
+		return "", err
+	}
+	if strings.Contains(s, "%") {
+		return "", &QuoteError{Value: s, Reason: "it contains '%', which a cmd.exe prompt would expand; rename the file or folder"}
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'", nil
+}
+
 // CheckPath reports whether s can be quoted by Quote, without quoting it:
 // the check job validation runs on every path so that a bad path is reported
 // with its field name instead of failing later in a template.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/dshgen/output"
+	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
@@ -27,7 +28,7 @@ import (
 // shadow was already gone) counts as gone.
 func (r *run) deleteJournaled(dir string) report.CleanupResult {
 	res := report.CleanupResult{Attempted: true, Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}
-	res.Command = fmt.Sprintf("vssmirror cleanup --config %s --state-dir %s", orDash(r.opts.ConfigPath), r.opts.StateDir)
+	res.Command = cleanupCommand(r.opts.ConfigPath, r.opts.StateDir)
 	ids := r.journal.IDs()
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.CleanupTimeout)
 	defer cancel()
@@ -100,6 +101,22 @@ func judgeDelete(out *output.Output, id, msg string) (string, string) {
 		return report.FateDeleted, ""
 	}
 	return report.FateLeft, orText(msg, "diskshadow stopped before listing the shadows: its fate is unknown")
+}
+
+// cleanupCommand is the command an admin types to delete what is left,
+// each path quoted for the prompt (or named in words when it cannot be).
+func cleanupCommand(config, stateDir string) string {
+	arg := func(flag, v string) string {
+		if v == "" {
+			return ""
+		}
+		q, err := robocmd.QuotePrompt(v)
+		if err != nil {
+			return " " + flag + " <" + v + ">"
+		}
+		return " " + flag + " " + q
+	}
+	return "vssmirror cleanup" + arg("--config", orText(config, "job.yaml")) + arg("--state-dir", stateDir)
 }
 
 func orText(s, def string) string {

@@ -148,3 +148,11 @@ func TestJournalWriteFailureLosesNoShadow(t *testing.T) {
 	assert.Equal(t, 14, rep.ExitCode)
 	assert.Len(t, rep.Cleanup.Leaked, 2, "every shadow left is listed")
 }
+
+// The command printed for leftovers can be pasted at a prompt as it is.
+func TestCleanupCommandIsQuotedForThePrompt(t *testing.T) {
+	assert.Equal(t, `vssmirror cleanup --config "C:\my jobs\fs.yaml" --state-dir C:\ProgramData\vssmirror\state`,
+		cleanupCommand(`C:\my jobs\fs.yaml`, `C:\ProgramData\vssmirror\state`))
+	assert.Equal(t, `vssmirror cleanup --config <C:\a%b\fs.yaml> --state-dir D:\s`, cleanupCommand(`C:\a%b\fs.yaml`, `D:\s`))
+	assert.Equal(t, `vssmirror cleanup --config job.yaml --state-dir D:\s`, cleanupCommand("", `D:\s`))
+}

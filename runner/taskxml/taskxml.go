@@ -173,33 +173,38 @@ func Schedule(o Options, xmlPath string) ([]byte, string, error) {
 	return utf16text.EncodeLE(text), cmd, nil
 }
 
-// IsGMSA reports whether user is a group managed service account
+// isGMSA reports whether user is a group managed service account
 // (DOMAIN\name$): Windows manages its password, so none is ever asked.
-func IsGMSA(user string) bool { return strings.HasSuffix(user, "$") && strings.Contains(user, `\`) }
+func isGMSA(user string) bool { return strings.HasSuffix(user, "$") && strings.Contains(user, `\`) }
 
 // importCommand is the command that registers the task: schtasks for
 // SYSTEM (no password) and user accounts (schtasks asks for the password,
 // /RP *); for a gMSA PowerShell's Register-ScheduledTask, which takes the
 // XML's Password logon type without asking for a password.
 func importCommand(o Options, xmlPath string) (string, error) {
-	tn, err := robocmd.Quote(`\vssmirror\` + o.JobName)
+	tn, err := robocmd.QuotePrompt(`\vssmirror\` + o.JobName)
 	if err != nil {
 		return "", err
 	}
-	xp, err := robocmd.Quote(xmlPath)
+	xp, err := robocmd.QuotePrompt(xmlPath)
 	if err != nil {
 		return "", fmt.Errorf("the XML path: %w", err)
 	}
 	switch {
 	case o.User == "":
 		return fmt.Sprintf(`schtasks /Create /TN %s /XML %s /RU SYSTEM`, tn, xp), nil
-	case IsGMSA(o.User):
-		if strings.ContainsAny(xmlPath+o.JobName, "'`$") {
-			return "", fmt.Errorf("the XML path %q: no ', ` or $ (they are special in PowerShell)", xmlPath)
+	case isGMSA(o.User):
+		name, err := robocmd.QuotePowerShell(o.JobName)
+		if err != nil {
+			return "", err
 		}
-		return fmt.Sprintf(`powershell -NoProfile -Command "Register-ScheduledTask -TaskPath '\vssmirror\' -TaskName '%s' -Xml (Get-Content -Raw -LiteralPath '%s')"`, o.JobName, xmlPath), nil
+		path, err := robocmd.QuotePowerShell(xmlPath)
+		if err != nil {
+			return "", fmt.Errorf("the XML path: %w", err)
+		}
+		return fmt.Sprintf(`powershell -NoProfile -Command "Register-ScheduledTask -TaskPath '\vssmirror\' -TaskName %s -Xml (Get-Content -Raw -LiteralPath %s)"`, name, path), nil
 	}
-	ru, err := robocmd.Quote(o.User)
+	ru, err := robocmd.QuotePrompt(o.User)
 	if err != nil {
 		return "", fmt.Errorf("--user: %w", err)
 	}

@@ -83,6 +83,22 @@ func TestScheduleXML(t *testing.T) {
 	assert.Contains(t, cmd, `/XML "C:\my tasks\fs.xml"`)
 }
 
+// The printed import command is typed at a prompt: a '%' in a path cannot
+// reach schtasks unchanged there, so it is refused, never doubled.
+func TestImportCommandRefusesPercent(t *testing.T) {
+	o := Options{JobName: "fs", ConfigPath: `C:\j.yaml`, Exe: `C:\v.exe`, At: "23:30"}
+	for _, user := range []string{"", `CORP\svc`, `CORP\gmsa$`} {
+		o.User = user
+		_, _, err := Schedule(o, `C:\tasks\a%TEMP%b.xml`)
+		require.Error(t, err, user)
+		assert.Contains(t, err.Error(), "'%'", user)
+	}
+	o.User = `CORP\gmsa$`
+	_, cmd, err := Schedule(o, `C:\it's here\fs.xml`)
+	require.NoError(t, err)
+	assert.Contains(t, cmd, `-LiteralPath 'C:\it''s here\fs.xml'`)
+}
+
 func TestISODuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "PT0S", 12 * time.Hour: "PT12H", 12*time.Hour + 10*time.Minute: "PT12H10M", 90 * time.Second: "PT2M", 20 * time.Second: "PT1M"} {
 		assert.Equal(t, want, isoDuration(d), "%v", d)
