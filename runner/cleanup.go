@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -126,19 +127,12 @@ func orText(s, def string) string {
 	return s
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // logWriter is the run log, or nothing when it could not be created.
-func (r *run) logWriter() *os.File {
+func (r *run) logWriter() io.Writer {
 	if r.runLog != nil {
 		return r.runLog
 	}
-	return os.NewFile(0, os.DevNull)
+	return io.Discard
 }
 
 // Cleanup deletes the shadows recorded in the job's journal: what

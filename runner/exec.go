@@ -26,9 +26,8 @@ type dsResult struct {
 // runDiskshadow runs `exe /s script /l log` in dir, streaming every output
 // line to console and to the run log, and to the output reader; onLine is
 // called after every line so the caller can journal shadows as they
-// appear. An error from onLine never stops the reading nor later calls:
-// the first one is returned with the result.
-func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []string, console, runLog io.Writer, onLine func(*output.Reader) error) (*dsResult, error) {
+// appear (it handles its own failures: nothing it does stops the reading).
+func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []string, console, runLog io.Writer, onLine func(*output.Reader)) (*dsResult, error) {
 	res := &dsResult{ExitCode: -1}
 	cmd := exec.CommandContext(ctx, exe, "/s", script, "/l", logPath)
 	cmd.Dir = dir
@@ -51,7 +50,6 @@ func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []
 		fmt.Fprintf(console, "vssmirror: warning: %v; on timeout only diskshadow itself can be stopped\n", err)
 	}
 	reader := output.NewReader()
-	var cbErr error
 	readErr := output.ReadLines(pr, func(line string) {
 		fmt.Fprintln(console, line)
 		fmt.Fprintln(runLog, line)
@@ -61,9 +59,7 @@ func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []
 		}
 		reader.Line(line)
 		if onLine != nil {
-			if err := onLine(reader); err != nil && cbErr == nil {
-				cbErr = err
-			}
+			onLine(reader)
 		}
 	})
 	pr.Close()
@@ -79,8 +75,8 @@ func runDiskshadow(ctx context.Context, exe, script, logPath, dir string, env []
 	if werr != nil && !errors.As(werr, &ee) && !res.Killed {
 		return res, fmt.Errorf("running diskshadow: %w", werr)
 	}
-	if readErr != nil && cbErr == nil {
-		cbErr = fmt.Errorf("reading diskshadow's output: %w", readErr)
+	if readErr != nil {
+		return res, fmt.Errorf("reading diskshadow's output: %w", readErr)
 	}
-	return res, cbErr
+	return res, nil
 }

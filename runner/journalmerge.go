@@ -89,10 +89,9 @@ func readAliasFile(path string) (lines []aliasLine, ignored int, err error) {
 // diskshadow runs the copy script (the file is written before the first
 // robocopy) and once more after diskshadow ended.
 type aliasMerge struct {
-	r      *run
-	tried  time.Time
-	merged []string // IDs this merge added to the journal
-	noted  map[string]bool
+	r     *run
+	tried time.Time
+	noted map[string]bool
 }
 
 func (r *run) newAliasMerge() *aliasMerge { return &aliasMerge{r: r, noted: map[string]bool{}} }
@@ -171,7 +170,6 @@ func (m *aliasMerge) merge(deleted []string) {
 	if err := r.journal.Record(entries...); err != nil {
 		r.journalFailed(err)
 	}
-	m.merged = append(m.merged, ids...)
 	r.note("the copy script's %s named %d shadow(s) diskshadow's output did not show (%s): journaled, so they are deleted like the others", AliasFile, len(ids), strings.Join(ids, ", "))
 	r.say("journaled %d shadow(s) from %s that diskshadow's output did not show", len(ids), AliasFile)
 }
@@ -184,32 +182,10 @@ func (m *aliasMerge) noteOnce(key, format string, args ...any) {
 	m.r.note(format, args...)
 }
 
-var (
-	driveVolumeRE = regexp.MustCompile(`^[A-Za-z]:\\?$`)
-	volumeNameRE  = regexp.MustCompile(`^\\\\\?\\Volume\{[0-9a-fA-F-]{36}\}\\$`)
-	entryAliasRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
-)
-
-// safeEntry drops the side fields of a journal entry that do not have the
-// shape the journal accepts (state.JournalEntry.Check), so that an odd
-// alias, volume or exposure read from diskshadow's output (a mount folder,
-// an alias with unusual characters) never makes the journal refuse the
-// shadow's ID itself.
-func safeEntry(e state.JournalEntry) state.JournalEntry {
-	if e.SetID != "" && !vssid.Valid(e.SetID) {
-		e.SetID = ""
-	}
-	if e.Alias != "" && !entryAliasRE.MatchString(e.Alias) {
-		e.Alias = ""
-	}
-	if e.Volume != "" && !driveVolumeRE.MatchString(e.Volume) && !volumeNameRE.MatchString(e.Volume) {
-		e.Volume = ""
-	}
-	if e.ExposedAs != "" && !driveVolumeRE.MatchString(e.ExposedAs) {
-		e.ExposedAs = ""
-	}
-	return e
-}
+// safeEntry is state.JournalEntry.Sanitize: an odd alias, volume or
+// exposure read from diskshadow's output (a mount folder, an alias with
+// unusual characters) never makes the journal refuse the shadow's ID.
+func safeEntry(e state.JournalEntry) state.JournalEntry { return e.Sanitize() }
 
 func containsFold(list []string, s string) bool {
 	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })

@@ -241,7 +241,6 @@ func TestAliasFileMerge(t *testing.T) {
 		{ID: d, SetID: set, Alias: "vssm_d", Volume: `D:\`, RunID: r.rep.RunID},
 		{ID: eID, SetID: set, Alias: "vssm_e", Volume: `E:\`, RunID: r.rep.RunID},
 	}, got)
-	assert.ElementsMatch(t, []string{d, eID}, m.merged)
 	assert.Equal(t, 3, len(e.journal()), "written to disk")
 	notes := strings.Join(r.rep.Notes, "\n")
 	assert.Contains(t, notes, "5 line(s) that are not NAME={GUID} were ignored")

@@ -369,10 +369,10 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 		}
 		r.rep.Diskshadow.Log = filepath.Join(r.rep.RunDir, name)
 		var err error
-		res, err = runDiskshadow(runCtx, r.exe, r.rep.Scripts[0], r.rep.Diskshadow.Log, r.rep.RunDir, env, r.console, r.runLog, func(rd *output.Reader) error {
+		res, err = runDiskshadow(runCtx, r.exe, r.rep.Scripts[0], r.rep.Diskshadow.Log, r.rep.RunDir, env, r.console, r.runLog, func(rd *output.Reader) {
 			abort.check(rd.Output())
 			aliases.whileExec(rd.Output())
-			return r.journalShadows(rd.Output())
+			r.journalShadows(rd.Output())
 		})
 		if err != nil {
 			r.errorf("diskshadow", "%v", err)
@@ -414,7 +414,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 
 // journalShadows records every shadow seen so far (and where it is
 // exposed). The journal keeps them in memory whatever the disk says.
-func (r *run) journalShadows(out *output.Output) error {
+func (r *run) journalShadows(out *output.Output) {
 	var entries []state.JournalEntry
 	for _, s := range out.Shadows {
 		if !slices.ContainsFunc(out.Deleted, func(d string) bool { return strings.EqualFold(d, s.ID) }) {
@@ -422,12 +422,11 @@ func (r *run) journalShadows(out *output.Output) error {
 		}
 	}
 	if len(entries) == 0 {
-		return nil
+		return
 	}
 	if err := r.journal.Record(entries...); err != nil {
 		r.journalFailed(err)
 	}
-	return nil
 }
 
 func (r *run) journalFailed(err error) {

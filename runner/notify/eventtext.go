@@ -3,7 +3,9 @@ package notify
 import (
 	"fmt"
 	"strings"
+	"unicode/utf16"
 
+	"github.com/vssmirror/vssmirror/internal/utf16text"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
@@ -33,43 +35,31 @@ func eventText(rep *report.Report, max int) string {
 		}
 	}
 	if len(files) == 0 {
-		if units(text) > max {
-			return truncateUnits(text, max-units(summaryCut)) + summaryCut
+		if utf16text.Len(text) > max {
+			return truncateUnits(text, max-utf16text.Len(summaryCut)) + summaryCut
 		}
 		return text
 	}
 	const header = "\nfiles not copied:"
 	all := fmt.Sprintf("\n... and %d more (see the report)", len(files))
-	if units(text)+units(header)+units(all) > max {
+	if utf16text.Len(text)+utf16text.Len(header)+utf16text.Len(all) > max {
 		// No room for a single file: the summary, cut, and the count.
-		return truncateUnits(text, max-units(summaryCut)-units(all)) + summaryCut + all
+		return truncateUnits(text, max-utf16text.Len(summaryCut)-utf16text.Len(all)) + summaryCut + all
 	}
 	var b strings.Builder
 	b.WriteString(text)
 	b.WriteString(header)
-	n := units(b.String())
+	n := utf16text.Len(b.String())
 	for i, f := range files {
 		more := fmt.Sprintf("\n... and %d more (see the report)", len(files)-i)
-		if n+1+units(f)+units(more) > max {
+		if n+1+utf16text.Len(f)+utf16text.Len(more) > max {
 			b.WriteString(more)
 			return b.String()
 		}
 		b.WriteString("\n" + f)
-		n += 1 + units(f)
+		n += 1 + utf16text.Len(f)
 	}
 	return b.String()
-}
-
-// units is the length of s in UTF-16 code units.
-func units(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x10000 {
-			n++
-		}
-	}
-	return n
 }
 
 // truncateUnits cuts s to at most n UTF-16 code units, never inside a
@@ -77,10 +67,7 @@ func units(s string) int {
 func truncateUnits(s string, n int) string {
 	used := 0
 	for k, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
+		w := utf16.RuneLen(r)
 		if used+w > n {
 			return s[:k]
 		}

@@ -34,7 +34,7 @@ var (
 	aliasRE  = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 	letterRE = regexp.MustCompile(`^[A-Za-z]:\\?$`)
 	runIDRE  = regexp.MustCompile(`^[A-Za-z0-9_.:-]{0,80}$`)
-	volumeRE = regexp.MustCompile(`^([A-Za-z]:\\?|\\\\\?\\Volume\{[0-9a-fA-F-]{36}\}\\)$`)
+	volumeRE = regexp.MustCompile(`^([A-Za-z]:\\?|\\\\\?\\Volume` + vssid.Pattern + `\\)$`)
 )
 
 // Check returns an error unless every field has the shape a run writes:
@@ -56,6 +56,25 @@ func (e JournalEntry) Check() error {
 		return fmt.Errorf("run_id %q is not a run ID", e.RunID)
 	}
 	return nil
+}
+
+// Sanitize drops the side fields (set ID, alias, volume, exposure) that
+// fail Check's shapes, so that an odd value read from diskshadow's output
+// never makes Record refuse the shadow's ID itself.
+func (e JournalEntry) Sanitize() JournalEntry {
+	if e.SetID != "" && !vssid.Valid(e.SetID) {
+		e.SetID = ""
+	}
+	if e.Alias != "" && !aliasRE.MatchString(e.Alias) {
+		e.Alias = ""
+	}
+	if e.Volume != "" && !volumeRE.MatchString(e.Volume) {
+		e.Volume = ""
+	}
+	if e.ExposedAs != "" && !letterRE.MatchString(e.ExposedAs) {
+		e.ExposedAs = ""
+	}
+	return e
 }
 
 // Journal is the job's record of shadow copies that may still exist. It is
