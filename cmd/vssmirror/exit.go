@@ -31,7 +31,7 @@ func exitStatusHelp() string {
 	fmt.Fprintf(&b, "   %d   lint --strict found warnings (and no errors); guard: the deletion guard refused (exit %d)\n", exitLintWarn, robocmd.GuardRefusedExit)
 	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed)\n", exitUsage)
 	fmt.Fprintf(&b, "   %d   lint found errors\n", exitLintError)
-	fmt.Fprintf(&b, "   %d   a file could not be read or written (a missing job file too), a state file is tampered or corrupt, or an internal error\n", exitFailure)
+	fmt.Fprintf(&b, "   %d   %s\n", exitFailure, report.Failed.Meaning())
 	for _, o := range report.Outcomes() {
 		if o.ExitCode() >= 10 {
 			fmt.Fprintf(&b, "   %d  run: %s\n", o.ExitCode(), o.Meaning())

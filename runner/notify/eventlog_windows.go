@@ -27,10 +27,10 @@ func LogEvent(rep *report.Report) error {
 	defer l.Close()
 	msg := EventText(rep)
 	id := rep.Outcome.EventID()
-	switch rep.Outcome {
-	case report.Success:
+	switch rep.Outcome.Severity() {
+	case report.Info:
 		return l.Info(id, msg)
-	case report.CopyFailed:
+	case report.Warning:
 		return l.Warning(id, msg)
 	default:
 		return l.Error(id, msg)

@@ -35,20 +35,21 @@ const (
 // Application log source is registered with EventCreate.exe as its message
 // file, which has descriptions for IDs 1 to 1000 only.
 var outcomeTable = []struct {
-	o       Outcome
-	exit    int
-	eventID uint32
-	meaning string
+	o        Outcome
+	exit     int
+	eventID  uint32
+	severity Severity
+	meaning  string
 }{
-	{Success, 0, 100, "success"},
-	{CopyFailed, 10, 110, "the snapshot worked but files or sources were not copied (the report names them)"},
-	{SnapshotFailed, 11, 111, "the snapshot failed (VSS error, writer or component not included, shadow not created or exposed)"},
-	{PreflightFailed, 12, 112, "a preflight check failed; nothing was snapshot"},
-	{Locked, 13, 113, "another run of this job holds the lock"},
-	{CleanupFailed, 14, 114, "shadow copies this job created are left on the server (the report lists them)"},
-	{Timeout, 15, 115, "timeout; diskshadow was stopped and its shadows deleted"},
-	{Interrupted, 16, 116, "interrupted (Ctrl+C, service stop); diskshadow was stopped and its shadows deleted"},
-	{Failed, ExitFailure, 104, "a state file is tampered or corrupt, or a file could not be read or written; nothing was run"},
+	{Success, 0, 100, Info, "success"},
+	{CopyFailed, 10, 110, Warning, "the snapshot worked but files or sources were not copied (the report names them)"},
+	{SnapshotFailed, 11, 111, Error, "the snapshot failed (VSS error, writer or component not included, shadow not created or exposed)"},
+	{PreflightFailed, 12, 112, Error, "a preflight check failed; nothing was snapshot"},
+	{Locked, 13, 113, Error, "another run of this job holds the lock"},
+	{CleanupFailed, 14, 114, Error, "shadow copies this job created are left on the server (the report lists them)"},
+	{Timeout, 15, 115, Error, "timeout; diskshadow was stopped and its shadows deleted"},
+	{Interrupted, 16, 116, Error, "interrupted (Ctrl+C, service stop); diskshadow was stopped and its shadows deleted"},
+	{Failed, ExitFailure, 104, Error, "a file could not be read or written (a missing job file too), a state file is tampered or corrupt (run and cleanup then run nothing), or an internal error"},
 }
 
 // Outcomes lists every outcome in the order of their exit codes.
@@ -74,14 +75,36 @@ func (o Outcome) ExitCode() int {
 	return ExitFailure
 }
 
-// EventID is the Windows Event Log event ID written for the outcome.
+// EventID is the Windows Event Log event ID written for the outcome; an
+// unknown outcome gets Failed's.
 func (o Outcome) EventID() uint32 {
 	for _, e := range outcomeTable {
 		if e.o == o {
 			return e.eventID
 		}
 	}
-	return 104
+	return Failed.EventID()
+}
+
+// Severity is the type of an outcome's Windows event.
+type Severity string
+
+// Event severities.
+const (
+	Info    Severity = "information"
+	Warning Severity = "warning"
+	Error   Severity = "error"
+)
+
+// Severity is the type of the outcome's Windows event: information for
+// success, a warning when files were not copied, an error otherwise.
+func (o Outcome) Severity() Severity {
+	for _, e := range outcomeTable {
+		if e.o == o {
+			return e.severity
+		}
+	}
+	return Error
 }
 
 // Meaning is the outcome's one-line explanation, as in --help's EXIT STATUS.

@@ -25,6 +25,9 @@ func TestOutcomeContract(t *testing.T) {
 		assert.Equal(t, uint32(100+code), o.EventID(), o)
 		assert.NotEqual(t, "unknown outcome", o.Meaning())
 	}
+	assert.Equal(t, Info, Success.Severity())
+	assert.Equal(t, Warning, CopyFailed.Severity())
+	assert.Equal(t, Error, CleanupFailed.Severity())
 	assert.False(t, Outcome("exploded").Known())
 	assert.Equal(t, 4, Outcome("exploded").ExitCode())
 	assert.LessOrEqual(t, Outcome("exploded").EventID(), uint32(1000))
