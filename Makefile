@@ -2,21 +2,29 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test fmt-check vet staticcheck unit cross build examples e2e-wine
+.PHONY: test fmt-check tidy-check vet staticcheck unit cross build examples e2e-wine
 
-test: fmt-check vet staticcheck unit cross
+test: fmt-check tidy-check vet staticcheck unit cross
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# go.mod and go.sum must be what `go mod tidy` makes of them.
+tidy-check:
+	$(GO) mod tidy -diff
+
 vet:
 	$(GO) vet $(PKGS)
 
 # staticcheck is pinned by the tool directive in go.mod: nothing to install.
+# For the Windows build, `go tool -n` only prints the path of the host's
+# staticcheck binary (`GOOS=windows go tool staticcheck` would build a
+# Windows binary and fail to run it); GOOS then selects the files it checks.
 staticcheck:
 	$(GO) tool staticcheck $(PKGS)
 	GOOS=windows $(GO) vet $(PKGS)
+	GOOS=windows $$($(GO) tool -n staticcheck) $(PKGS)
 
 unit:
 	$(GO) test -count=1 $(PKGS)

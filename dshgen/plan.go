@@ -6,6 +6,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/vssmirror/vssmirror/internal/utf16text"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
 )
@@ -274,7 +275,7 @@ const VarAllowance = 260
 // character and every %NAME% (or %NAME:...%) and %~...N counts
 // VarAllowance.
 func CmdLineLen(line string) int {
-	raw := len(utf16.Encode([]rune(line)))
+	raw := utf16text.Len(line)
 	expanded := 0
 	for i := 0; i < len(line); {
 		if line[i] != '%' {

@@ -55,17 +55,7 @@ type RenderOptions struct {
 func FuncMap() template.FuncMap {
 	fm := sprig.HermeticTxtFuncMap()
 	fm["cmdq"] = robocmd.Quote
-	fm["cmdline"] = func(prog string, args []string) (string, error) {
-		parts := make([]string, 0, len(args)+1)
-		for _, a := range append([]string{prog}, args...) {
-			q, err := robocmd.Quote(a)
-			if err != nil {
-				return "", err
-			}
-			parts = append(parts, q)
-		}
-		return strings.Join(parts, " "), nil
-	}
+	fm["cmdline"] = quoteLine
 	return fm
 }
 
@@ -259,16 +249,11 @@ func DumpTemplates(dir string) ([]string, error) {
 			return written, err
 		}
 		p := filepath.Join(dir, name)
-		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
+		if err := atomicfile.CreateNew(p, data, 0o644); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				return written, fmt.Errorf("%s already exists; remove it or dump into another folder", p)
 			}
 			return written, err
-		}
-		_, werr := f.Write(data)
-		if err := errors.Join(werr, f.Close()); err != nil {
-			return written, fmt.Errorf("writing %s: %w", p, err)
 		}
 		written = append(written, p)
 	}

@@ -177,9 +177,14 @@ func TestTemplateErrorsWriteNothing(t *testing.T) {
 	assert.ErrorContains(t, err, `function "env" not defined`, "templates are hermetic")
 }
 
-func TestGenerateWritesAtomically(t *testing.T) {
+// Generate writes the bundle's scripts byte for byte, replacing an earlier
+// version, and leaves no temporary or backup file beside them. (That a
+// failed write replaces nothing is TestGenerateWithAFolderInTheWayReplacesNothing
+// here and atomicfile's rollback tests.)
+func TestGenerateWritesTheBundleAndNothingElse(t *testing.T) {
 	j := loadExample(t, "fileserver")
 	out := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(out, "fileserver.dsh"), []byte("old"), 0o644))
 	b, err := Generate(j, out, RenderOptions{})
 	require.NoError(t, err)
 	entries, err := os.ReadDir(out)
@@ -288,9 +293,9 @@ func FuzzGenerateLintsClean(f *testing.F) {
 		}
 		for _, file := range bundle.Files {
 			if strings.HasSuffix(file.Name, ".dsh") {
-				fs, err := script.LintReader(file.Name, bytes.NewReader(file.Data))
+				s, err := script.Parse(bytes.NewReader(file.Data))
 				require.NoError(t, err)
-				require.Empty(t, fs, "%s\n%s", b.String(), file.Data)
+				require.Empty(t, script.Lint(file.Name, s), "%s\n%s", b.String(), file.Data)
 			}
 		}
 	})

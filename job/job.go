@@ -94,14 +94,28 @@ type Notify struct {
 type Email struct {
 	Host         string   `yaml:"host"`
 	Port         int      `yaml:"port"`
-	Security     string   `yaml:"security"` // starttls (default), tls, none
+	Security     string   `yaml:"security"` // EmailSTARTTLS (default), EmailTLS, EmailNoTLS
 	User         string   `yaml:"user"`
 	PasswordEnv  string   `yaml:"password_env"`
 	PasswordFile string   `yaml:"password_file"`
 	From         string   `yaml:"from"`
 	To           []string `yaml:"to"`
-	When         string   `yaml:"when"` // failure (default) or always
+	When         string   `yaml:"when"` // EmailOnFailure (default) or EmailAlways
 }
+
+// Values of notify.email.security: how the status mail reaches the SMTP
+// server.
+const (
+	EmailSTARTTLS = "starttls" // STARTTLS required, usually port 587 (default)
+	EmailTLS      = "tls"      // implicit TLS, usually port 465
+	EmailNoTLS    = "none"     // no encryption
+)
+
+// Values of notify.email.when: which runs send the status mail.
+const (
+	EmailOnFailure = "failure" // every run that did not succeed (default)
+	EmailAlways    = "always"  // every run
+)
 
 // Set modes of the sets: field.
 const (
@@ -237,7 +251,7 @@ func Defaults() Job {
 		Sets:      Sets{Mode: SetsSingle},
 		Timeout:   Duration(DefaultTimeout),
 		Retention: Retention{KeepRuns: DefaultKeepRuns, KeepDays: DefaultKeepDays},
-		Notify:    Notify{Email: Email{Port: 587, Security: "starttls", When: "failure"}},
+		Notify:    Notify{Email: Email{Port: 587, Security: EmailSTARTTLS, When: EmailOnFailure}},
 		Guard: Guard{
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,

@@ -559,14 +559,14 @@ func (v *validator) email() {
 		v.add("notify.email.port", "%d is not a TCP port", e.Port)
 	}
 	switch e.Security {
-	case "starttls", "tls", "none":
+	case EmailSTARTTLS, EmailTLS, EmailNoTLS:
 	default:
-		v.add("notify.email.security", "%q: use starttls (port 587), tls (port 465) or none", e.Security)
+		v.add("notify.email.security", "%q: use %s (port 587), %s (port 465) or %s", e.Security, EmailSTARTTLS, EmailTLS, EmailNoTLS)
 	}
 	switch e.When {
-	case "always", "failure":
+	case EmailAlways, EmailOnFailure:
 	default:
-		v.add("notify.email.when", "%q: use failure (default) or always", e.When)
+		v.add("notify.email.when", "%q: use %s (default) or %s", e.When, EmailOnFailure, EmailAlways)
 	}
 	if !addrRE.MatchString(e.From) {
 		v.add("notify.email.from", "%q is not a mail address", e.From)

@@ -77,7 +77,7 @@ const (
 )
 
 // Describe spells out the bits of a robocopy exit code, e.g.
-// "files copied, extras deleted" for 3.
+// "files copied, extras found" for 3.
 func Describe(code int) string {
 	if code < 0 {
 		return "robocopy was killed or crashed"

@@ -3,6 +3,7 @@ package output
 import (
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,6 +109,7 @@ const execTailLines = 3
 // language-free fallback that reaches the same result.
 var (
 	guidPat       = vssid.Pattern
+	guidRE        = regexp.MustCompile(guidPat)
 	aliasRE       = regexp.MustCompile(`^Alias (\S+) for shadow ID (` + guidPat + `) set as environment variable\.`)
 	setAliasRE    = regexp.MustCompile(`^Alias VSS_SHADOW_SET for shadow set ID (` + guidPat + `) set as environment variable\.`)
 	recordRE      = regexp.MustCompile(`^\* Shadow copy ID = (` + guidPat + `)\s*(?:%([^%]+)%)?`)
@@ -241,7 +243,7 @@ func (p *Reader) Line(text string) {
 	}
 	echo := line == "->" || strings.HasPrefix(line, "->")
 	if p.inList && !echo {
-		p.out.Listed = append(p.out.Listed, vssid.Find.FindAllString(line, -1)...)
+		p.out.Listed = append(p.out.Listed, vssid.FindAll(line)...)
 	}
 	if p.verb == "exec" && !echo && line != "" {
 		p.out.execTail = append(p.out.execTail, numbered{p.n, line})
@@ -416,7 +418,7 @@ func (p *Reader) exposed(target string) {
 }
 
 func (p *Reader) deleted(id string) {
-	if !containsFold(p.out.Deleted, id) {
+	if !slices.ContainsFunc(p.out.Deleted, func(d string) bool { return strings.EqualFold(d, id) }) {
 		p.out.Deleted = append(p.out.Deleted, id)
 		p.deletedNow = append(p.deletedNow, id)
 	}
@@ -436,7 +438,7 @@ func (p *Reader) undoOnFailure() {
 	if len(p.deletedNow) > 0 {
 		keep := p.out.Deleted[:0]
 		for _, id := range p.out.Deleted {
-			if !containsFold(p.deletedNow, id) {
+			if !slices.ContainsFunc(p.deletedNow, func(d string) bool { return strings.EqualFold(d, id) }) {
 				keep = append(keep, id)
 			}
 		}
@@ -605,13 +607,13 @@ func (p *Reader) setID(id string) {
 func stripNames(line string) string {
 	line = volNameRE.ReplaceAllString(line, " ")
 	line = deviceRE.ReplaceAllString(line, " ")
-	return vssid.Find.ReplaceAllString(line, " ")
+	return guidRE.ReplaceAllString(line, " ")
 }
 
 // bareGUIDs returns the braced GUIDs of a line that are not part of a
 // \\?\Volume{GUID}\ name.
 func bareGUIDs(line string) []string {
-	return vssid.Find.FindAllString(volNameRE.ReplaceAllString(line, " "), -1)
+	return vssid.FindAll(volNameRE.ReplaceAllString(line, " "))
 }
 
 // volumeToken returns the first volume named in text outside quotes: a
@@ -651,15 +653,6 @@ func allAttributes(words []string) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}
 
 func orDefault(s, def string) string {
 	if strings.TrimSpace(s) == "" {

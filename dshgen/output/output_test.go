@@ -118,9 +118,9 @@ func TestHRESULT(t *testing.T) {
 	assert.True(t, errors.Is(err, VSSSnapshotSetInProgress))
 	var h HRESULT
 	require.True(t, errors.As(err, &h))
-	assert.True(t, h.Retryable())
-	assert.False(t, VSSProviderVeto.Retryable())
-	assert.Equal(t, "VSS_E_PROVIDER_VETO (0x80042306)", VSSProviderVeto.Error())
+	assert.Equal(t, VSSSnapshotSetInProgress, h)
+	assert.Equal(t, "VSS_E_PROVIDER_VETO (0x80042306)", HRESULT(0x80042306).Error())
+	assert.Equal(t, "80042306", HRESULT(0x80042306).Code())
 	assert.Equal(t, "0x80049999", HRESULT(0x80049999).Name())
 }
 

@@ -7,18 +7,12 @@ import "fmt"
 // errors.Is(err, HRESULT(0x80042316)) works on wrapped errors.
 type HRESULT uint32
 
-// VSS result codes the runner acts on (vsserror.h).
+// VSS result codes the runner acts on (vsserror.h): it retries a run
+// while another snapshot is in progress, and a shadow that is not found
+// when deleted is gone. Every other code is named (Name) but not acted on.
 const (
 	VSSObjectNotFound        HRESULT = 0x80042308
-	VSSProviderVeto          HRESULT = 0x80042306
 	VSSSnapshotSetInProgress HRESULT = 0x80042316
-	VSSMaxSnapshotsReached   HRESULT = 0x80042317
-	VSSInsufficientStorage   HRESULT = 0x8004231F
-	VSSFlushWritesTimeout    HRESULT = 0x80042313
-	VSSHoldWritesTimeout     HRESULT = 0x80042314
-	VSSWriterInconsistent    HRESULT = 0x800423F0
-	VSSWriterRetryable       HRESULT = 0x800423F3
-	VSSWriterNonRetryable    HRESULT = 0x800423F4
 )
 
 // vssNames maps VSS HRESULTs to their names in vsserror.h.
@@ -87,17 +81,6 @@ func (h HRESULT) Name() string {
 // Error implements error.
 func (h HRESULT) Error() string {
 	return fmt.Sprintf("%s (0x%08X)", h.Name(), uint32(h))
-}
-
-// Retryable reports whether VSS says trying again later may succeed:
-// another snapshot in progress, flush or hold-writes timeouts, or a
-// writer's retryable error.
-func (h HRESULT) Retryable() bool {
-	switch h {
-	case VSSSnapshotSetInProgress, VSSFlushWritesTimeout, VSSHoldWritesTimeout, VSSWriterRetryable:
-		return true
-	}
-	return false
 }
 
 // Code is the HRESULT as diskshadow prints it and Failure.Code holds it:

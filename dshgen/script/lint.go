@@ -2,7 +2,6 @@ package script
 
 import (
 	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -105,15 +104,6 @@ type linter struct {
 
 func (l *linter) add(line int, rule, format string, args ...any) {
 	l.findings = append(l.findings, Finding{File: l.file, Line: line, Severity: ruleOf(rule).Severity, Rule: rule, Message: fmt.Sprintf(format, args...)})
-}
-
-// LintReader parses and lints one script; name is used in findings.
-func LintReader(name string, r io.Reader) ([]Finding, error) {
-	s, err := Parse(r)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return Lint(name, s), nil
 }
 
 // Lint checks a parsed script and returns its findings sorted by line.

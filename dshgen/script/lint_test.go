@@ -3,6 +3,7 @@ package script
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,9 +34,19 @@ var good = []string{
 	"exit",
 }
 
+// lintReader parses and lints one script; name is used in findings and
+// prefixes a parse error.
+func lintReader(name string, r io.Reader) ([]Finding, error) {
+	s, err := Parse(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return Lint(name, s), nil
+}
+
 func lintText(t *testing.T, text string) []Finding {
 	t.Helper()
-	f, err := LintReader("t.dsh", strings.NewReader(text))
+	f, err := lintReader("t.dsh", strings.NewReader(text))
 	require.NoError(t, err)
 	return f
 }
@@ -264,7 +275,7 @@ func TestParseRefusesHugeInput(t *testing.T) {
 	_, err := Parse(r)
 	require.ErrorIs(t, err, ErrTooLarge)
 	assert.LessOrEqual(t, r.n, int64(MaxScriptSize+64*1024), "read far beyond the limit")
-	_, err = LintReader("big.dsh", &endless{})
+	_, err = lintReader("big.dsh", &endless{})
 	assert.ErrorIs(t, err, ErrTooLarge)
 	assert.ErrorContains(t, err, "big.dsh: ")
 

@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,5 +25,9 @@ func TestNearest(t *testing.T) {
 }
 
 func ExampleNearest() {
-	println(Nearest("crate", []string{"create", "delete", "expose"}))
+	fmt.Println(Nearest("crate", []string{"create", "delete", "expose"}))
+	fmt.Printf("%q\n", Nearest("backup", []string{"create", "delete", "expose"}))
+	// Output:
+	// create
+	// ""
 }

@@ -5,6 +5,7 @@ package utf16text
 
 import (
 	"bytes"
+	"unicode/utf16"
 
 	"golang.org/x/text/encoding/unicode"
 )
@@ -41,4 +42,16 @@ func Decode(data []byte) (text string, bigEndian, ok bool) {
 	data = data[:len(data)&^1]
 	out, _ := unicode.UTF16(order, unicode.ExpectBOM).NewDecoder().Bytes(data)
 	return string(out), bigEndian, true
+}
+
+// Len returns the length of s in UTF-16 code units, which is what Windows
+// counts (cmd.exe's line limit, an event's text): a character outside the
+// Basic Multilingual Plane (an emoji, rare CJK) takes two, every other one,
+// and every byte of invalid UTF-8 (which becomes U+FFFD), one.
+func Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package utf16text
 
 import (
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -24,4 +25,19 @@ func TestDecodeBigEndianAndOddLength(t *testing.T) {
 	assert.Equal(t, "hi", got)
 	_, _, ok = Decode([]byte("plain"))
 	assert.False(t, ok)
+}
+
+func TestLen(t *testing.T) {
+	for s, want := range map[string]int{
+		"":         0,
+		"abc":      3,
+		"Zürich €": 8, // two and three UTF-8 bytes, one unit each
+		"日本":       2,
+		"😀":        2, // outside the BMP: a surrogate pair
+		"a😀b":      4,
+		"\xff\xfe": 2, // invalid UTF-8: one U+FFFD each
+	} {
+		assert.Equal(t, want, Len(s), "%q", s)
+		assert.Equal(t, len(utf16.Encode([]rune(s))), Len(s), "%q", s)
+	}
 }

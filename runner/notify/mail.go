@@ -17,7 +17,7 @@ import (
 // ShouldMail reports whether the status mail is configured and due for
 // this outcome.
 func ShouldMail(e job.Email, outcome report.Outcome) bool {
-	return e.Host != "" && (e.When == "always" || outcome != report.Success)
+	return e.Host != "" && (e.When == job.EmailAlways || outcome != report.Success)
 }
 
 // Mail sends the status mail of a run: subject with job, host and
@@ -41,11 +41,11 @@ func Mail(rep *report.Report, e job.Email, getenv func(string) string) error {
 	}
 	opts := []mail.Option{mail.WithPort(e.Port), mail.WithTimeout(30 * time.Second)}
 	switch e.Security {
-	case "tls":
+	case job.EmailTLS:
 		opts = append(opts, mail.WithSSL())
-	case "none":
+	case job.EmailNoTLS:
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
-	default:
+	default: // job.EmailSTARTTLS
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
 	}
 	if e.User != "" {

@@ -14,8 +14,9 @@ import (
 	"github.com/vssmirror/vssmirror/runner/state"
 )
 
-// MetricNames lists every metric WriteProm writes, for the tests that
-// check alerting rules use only these.
+// MetricNames lists every metric family PromText (and so WriteProm)
+// writes, in the order it writes them: the names alerting rules and
+// dashboards can rely on. A test checks that PromText writes exactly these.
 var MetricNames = []string{
 	"vssmirror_last_run_timestamp_seconds",
 	"vssmirror_last_success_timestamp_seconds",

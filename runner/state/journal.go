@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -190,7 +191,7 @@ func (j *Journal) Record(entries ...JournalEntry) error {
 func (j *Journal) Remove(ids ...string) error {
 	keep := j.Entries[:0]
 	for _, e := range j.Entries {
-		if !containsFold(ids, e.ID) {
+		if !slices.ContainsFunc(ids, func(id string) bool { return strings.EqualFold(id, e.ID) }) {
 			keep = append(keep, e)
 		}
 	}
@@ -222,13 +223,4 @@ func (j *Journal) write() error {
 		return fmt.Errorf("the shadow journal: %w", err)
 	}
 	return nil
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }
