@@ -54,7 +54,7 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-var dshLineRE = regexp.MustCompile(`^(#.*|set context persistent( nowriters)?|set metadata [A-Za-z]:\\[A-Za-z0-9_.\\-]+\.cab|set verbose (on|off)|writer (verify|exclude) \{[0-9a-f-]{36}\}|begin backup|end backup|add volume [D-Z]: alias vssm_[d-z]|create|expose %vssm_[d-z]% [D-Z]:|exec [A-Za-z]:\\[A-Za-z0-9_.\\-]+\.cmd|delete shadows exposed [D-Z]:|exit)$`)
+var dshLineRE = regexp.MustCompile(`^(#.*|set context persistent( nowriters)?|set metadata [A-Za-z]:\\[A-Za-z0-9_.\\-]+\.cab|set verbose (on|off)|writer (verify|exclude) \{[0-9a-f-]{36}\}|begin backup|end backup|add volume [D-Z]: alias vssm_[d-z]|create|expose %vssm_[d-z]% [D-Z]:|exec [A-Za-z]:\\[A-Za-z0-9_.\\-]+\.cmd|delete shadows exposed [D-Z]:|delete shadows id %vssm_[d-z]%|exit)$`)
 
 // TestScriptShape checks every rendered script of every example: CRLF only,
 // ASCII .dsh whose every line is a documented diskshadow command in the
@@ -89,6 +89,11 @@ func TestScriptShape(t *testing.T) {
 					}
 				}
 				assert.Equal(t, "exit", lines[len(lines)-1])
+				if !strings.HasSuffix(f.Name, "-cleanup.dsh") {
+					// The backup script deletes its own shadows by ID: never what happens to be exposed on a letter.
+					assert.NotContains(t, data, "delete shadows exposed", f.Name)
+					assert.Equal(t, len(b.Plan.Volumes), strings.Count(data, "delete shadows id %vssm_"), f.Name)
+				}
 			} else {
 				assert.Equal(t, "@echo off", lines[0])
 				if b.Plan.UTF8 {
