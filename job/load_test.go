@@ -179,3 +179,17 @@ func TestDoubleQuotedWindowsPaths(t *testing.T) {
 	_, err = Parse("job.yaml", []byte(base+"notify:\n  email:\n    host: \"smtp.example.test\"\n    from: \"b@x.test\"\n    to: [\"a@b.test\"]\n"))
 	require.NoError(t, err)
 }
+
+// Windows drops trailing dots and spaces: "Data." is "Data", so two sources
+// mirroring into Data and Data. would wipe each other.
+func TestTrailingDotOrSpaceRefused(t *testing.T) {
+	for _, in := range []string{
+		"sources:\n  - path: 'D:\\Data'\n    target: 'Data'\n  - path: 'E:\\Other'\n    target: 'Data.'\n",
+		"sources:\n  - path: 'D:\\Data'\n    target: 'Data '\n",
+		"sources:\n  - path: 'D:\\Data.'\n",
+	} {
+		_, err := Parse("job.yaml", []byte("version: 1\nname: fs\nscripts_dir: 'C:\\vss'\ndestination: 'E:\\Backup'\n"+in))
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), "ends in a dot or a space", in)
+	}
+}

@@ -155,6 +155,10 @@ func (v *validator) cleanPath(field, p string) (string, bool) {
 			v.add(field, "%q contains a %q component; write the path without it", p, part)
 			return p, false
 		}
+		if msg := windowsDropsEnd(part); msg != "" {
+			v.add(field, "%q: %s", p, msg)
+			return p, false
+		}
 	}
 	for len(p) > 3 && strings.HasSuffix(p, `\`) {
 		p = strings.TrimSuffix(p, `\`)
@@ -353,6 +357,17 @@ func defaultTarget(p string) string {
 	return strings.ToUpper(p[:1]) + `\` + rest
 }
 
+// windowsDropsEnd says why a path part that ends in a dot or a space is
+// refused: Windows drops them, so "Data." and "Data " name the folder
+// "Data", and the overlap checks, which compare the names as written,
+// would miss that two sources mirror into one folder.
+func windowsDropsEnd(part string) string {
+	if part != "" && (strings.HasSuffix(part, ".") || strings.HasSuffix(part, " ")) {
+		return fmt.Sprintf("the name %q ends in a dot or a space, which Windows drops (it is another name for %q); write it without", part, strings.TrimRight(part, ". "))
+	}
+	return ""
+}
+
 func (v *validator) target(f string, s *Source) {
 	t := s.Target
 	if err := robocmd.CheckPath(t); err != nil {
@@ -375,6 +390,10 @@ func (v *validator) target(f string, s *Source) {
 		}
 		if i := strings.IndexAny(part, `<>|?*`); i >= 0 {
 			v.add(f, "%q contains %q, which Windows does not allow in a file name", s.Target, part[i])
+			return
+		}
+		if msg := windowsDropsEnd(part); msg != "" {
+			v.add(f, "%q: %s", s.Target, msg)
 			return
 		}
 	}
