@@ -222,7 +222,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 			}
 		}
 	}
-	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) {
+	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || (p.Guard != nil && !isASCII(p.Guard.Exe)) {
 		p.UTF8 = true
 	}
 	return p, nil

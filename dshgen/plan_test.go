@@ -156,3 +156,15 @@ func TestCheckCmdLines(t *testing.T) {
 	err = CheckCmdLines("a.cmd", []byte("echo "+strings.Repeat("%V% ", 32)+"\r\n"))
 	assert.ErrorContains(t, err, "line 1", "32 variables at MAX_PATH each")
 }
+
+// vssmirror installed under a non-ASCII path with the guard on: the .cmd
+// becomes UTF-8 with chcp 65001 instead of being refused.
+func TestGuardExeNonASCII(t *testing.T) {
+	j := loadExample(t, "fileserver")
+	require.True(t, j.Guard.Enabled)
+	b, err := Render(j, RenderOptions{GuardExe: `C:\Programme\Jürgen\vssmirror.exe`})
+	require.NoError(t, err)
+	assert.True(t, b.Plan.UTF8)
+	assert.Contains(t, string(b.Files[1].Data), "chcp 65001")
+	assert.Contains(t, string(b.Files[1].Data), `C:\Programme\Jürgen\vssmirror.exe guard`)
+}

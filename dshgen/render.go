@@ -120,7 +120,7 @@ func templateSource(dir, name string) ([]byte, string, error) {
 // Render renders the scripts of a validated job: <name>.dsh, <name>.cmd and
 // <name>-cleanup.dsh. The output depends only on the job and the templates.
 func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
-	if opts.ScriptsDir != "" || opts.Set != "" {
+	if opts.ScriptsDir != "" || opts.Set != "" || opts.GuardExe != "" {
 		jj := *j
 		if opts.ScriptsDir != "" {
 			jj.ScriptsDir = opts.ScriptsDir
@@ -128,14 +128,19 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 		if opts.Set != "" {
 			jj.Destination = WinJoin(jj.Destination, opts.Set)
 		}
+		if opts.GuardExe != "" {
+			// Before NewPlan, so that its quoting, line length and
+			// encoding (chcp 65001 for a non-ASCII path) count it.
+			if err := robocmd.CheckPath(opts.GuardExe); err != nil {
+				return nil, fmt.Errorf("the path of vssmirror itself, which judges the deletion guard: %w", err)
+			}
+			jj.Guard.VssmirrorPath = opts.GuardExe
+		}
 		j = &jj
 	}
 	plan, err := NewPlan(j)
 	if err != nil {
 		return nil, err
-	}
-	if plan.Guard != nil && opts.GuardExe != "" {
-		plan.Guard.Exe = opts.GuardExe
 	}
 	tmpls, err := LoadTemplates(opts.TemplateDir)
 	if err != nil {
