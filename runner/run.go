@@ -337,15 +337,26 @@ func (r *run) childEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if secret != "" && strings.EqualFold(name, secret) {
-			continue
-		}
-		if strings.EqualFold(name, "VSSMIRROR_RUN_DIR") {
+		if secret != "" && strings.EqualFold(name, secret) || scriptOwnsVar(name) {
 			continue
 		}
 		env = append(env, kv)
 	}
 	return append(env, "VSSMIRROR_RUN_DIR="+r.rep.RunDir)
+}
+
+// scriptOwnsVar reports whether an inherited variable would change what the
+// scripts do: cmd.exe's dynamic variables (a variable named ERRORLEVEL
+// hides the real errorlevel from %ERRORLEVEL%, so a failed robocopy would
+// read as success), the copy script's own VSSM_ variables, the shadows'
+// aliases and VSS_SHADOW_SET (diskshadow sets them), and the run folder.
+func scriptOwnsVar(name string) bool {
+	n := strings.ToUpper(name)
+	switch n {
+	case "ERRORLEVEL", "CD", "DATE", "TIME", "RANDOM", "CMDCMDLINE", "CMDEXTVERSION", "HIGHESTNUMANODENUMBER", "VSS_SHADOW_SET", "VSSMIRROR_RUN_DIR":
+		return true
+	}
+	return strings.HasPrefix(n, "VSSM_") || strings.HasPrefix(n, "VSS_SHADOW_")
 }
 
 // snapshotAndCopy runs the job's diskshadow script (retrying while another

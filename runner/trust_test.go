@@ -81,8 +81,14 @@ func TestPasswordVariableIsNotInherited(t *testing.T) {
 	t.Setenv("VSSM_TEST_SMTP_PASSWORD", "s3cret")
 	r := newRun(e.opts(), "")
 	r.rep.RunDir = "/x"
+	t.Setenv("ERRORLEVEL", "0")
+	t.Setenv("vssm_d", "{99999999-9999-9999-9999-999999999999}")
+	t.Setenv("VSSM_FATAL", "0")
 	env := strings.Join(r.childEnv(), "\n")
 	assert.NotContains(t, env, "s3cret")
+	assert.NotContains(t, env, "ERRORLEVEL=", "a variable named ERRORLEVEL would hide robocopy's exit code from the copy script")
+	assert.NotContains(t, env, "vssm_d=")
+	assert.NotContains(t, env, "VSSM_FATAL=")
 	assert.Contains(t, env, "VSSMIRROR_RUN_DIR=/x")
 }
 
