@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -66,6 +67,14 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	j, err := loadJob(c)
 	if err != nil {
 		return err
+	}
+	// The report's folder must exist before the run: a report that cannot
+	// be written after a backup would make the exit code disagree with the
+	// history, metrics and event already recorded.
+	if p := c.String("report"); p != "" {
+		if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
+			return usagef("--report %s: the folder %s does not exist; create it first", p, filepath.Dir(p))
+		}
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()

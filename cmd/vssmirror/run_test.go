@@ -90,3 +90,13 @@ func TestReportNotWritableSummaryAgrees(t *testing.T) {
 	assert.Contains(t, stderr, "(exit 4)")
 	assert.NotContains(t, stderr, "(exit 0)")
 }
+
+func TestReportFolderMustExist(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", os.Args[0],
+		"--state-dir", filepath.Join(dir, "state"), "--quiet", "--report", filepath.Join(dir, "no", "such", "report.json"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "does not exist")
+	assert.NoDirExists(t, filepath.Join(dir, "state"), "nothing ran")
+}
+
