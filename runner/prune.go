@@ -14,7 +14,7 @@ import (
 func (r *run) pruneRuns(outcome report.Outcome) report.Outcome {
 	ret := r.j.Retention
 	now := r.opts.Now()
-	removed, err := Prune(filepath.Join(r.scriptsDir(), "runs"), ret.KeepRuns, ret.KeepDays, now, r.rep.RunID)
+	removed, err := Prune(filepath.Join(r.scriptsDir(), "runs"), r.j.Name, ret.KeepRuns, ret.KeepDays, now, r.rep.RunID)
 	if err != nil {
 		r.note("retention: %v", err)
 	}

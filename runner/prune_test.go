@@ -23,6 +23,7 @@ func TestRunPrunesOldRunFolders(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		name := fmt.Sprintf("%s-00000%d", old.Add(time.Duration(i)*time.Hour).Format("20060102T150405Z"), i)
 		require.NoError(t, os.MkdirAll(filepath.Join(runs, name), 0o700))
+		require.NoError(t, os.WriteFile(filepath.Join(runs, name, "fs.dsh"), nil, 0o600))
 		olds = append(olds, name)
 	}
 	require.NoError(t, os.MkdirAll(filepath.Join(runs, "keep-me"), 0o700))

@@ -59,8 +59,9 @@ func expired(entries []pruneEntry, keepRuns, keepDays int, now time.Time) []prun
 // than keepDays days before now. The run ID current (the running run; a
 // path is reduced to its last element) is never removed.
 //
-// Only what vssmirror created is touched: entries named like a run ID
-// (20261122T043430Z-abcdef) that are real folders. Anything else in
+// Only what vssmirror created for this job is touched: entries named like a
+// run ID (20261122T043430Z-abcdef) that are real folders holding the job's
+// <jobName>.dsh (other jobs sharing the folder keep theirs). Anything else in
 // runsDir is left alone, and so is an entry with a run ID name that is a
 // file, a symbolic link or a junction (vssmirror never makes those). Links
 // inside a run folder are removed themselves, never followed: the removal
@@ -70,7 +71,7 @@ func expired(entries []pruneEntry, keepRuns, keepDays int, now time.Time) []prun
 // It returns the paths it removed. A missing runsDir is not an error; a
 // folder that cannot be removed is reported and the others are still
 // pruned.
-func Prune(runsDir string, keepRuns, keepDays int, now time.Time, current string) (removed []string, err error) {
+func Prune(runsDir, jobName string, keepRuns, keepDays int, now time.Time, current string) (removed []string, err error) {
 	current = filepath.Base(filepath.Clean(current))
 	return prune(runsDir, keepRuns, keepDays, now, current, func(root *os.Root, name string) (time.Time, bool) {
 		t, ok := runIDTime(name)
@@ -79,6 +80,11 @@ func Prune(runsDir string, keepRuns, keepDays int, now time.Time, current string
 		}
 		fi, err := root.Lstat(name)
 		if err != nil || fi.Mode().Type() != fs.ModeDir {
+			return time.Time{}, false
+		}
+		// Only this job's runs: a scripts folder shared by several jobs
+		// holds theirs too. A run folder holds the job's <name>.dsh.
+		if fi, err := root.Lstat(filepath.Join(name, jobName+".dsh")); err != nil || !fi.Mode().IsRegular() {
 			return time.Time{}, false
 		}
 		return t, true

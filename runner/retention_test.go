@@ -22,6 +22,7 @@ func mkRun(t *testing.T, dir string, daysAgo float64, suffix string) string {
 	name := start.Format("20060102T150405Z") + "-" + suffix
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, name, "sub"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name, "sub", "fs-robocopy-1.log"), []byte("log"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name, "fs.dsh"), []byte("exit\r\n"), 0o644))
 	return name
 }
 
@@ -56,19 +57,19 @@ func TestPruneNeedsBothLimitsExceeded(t *testing.T) {
 
 	// 41 runs: the newest 30 (current included) are kept by count; of the
 	// other 11 (40 to 30 days old) all are older than 14 days.
-	removed, err := Prune(filepath.Join(dir), 30, 14, pruneNow, current)
+	removed, err := Prune(filepath.Join(dir), "fs", 30, 14, pruneNow, current)
 	require.NoError(t, err)
 	assert.Equal(t, runs[:11], bases(removed))
 	assert.Len(t, names(t, dir), 30)
 	assert.Contains(t, names(t, dir), current)
 
 	// Count exceeded but too young: with keep_days 60 nothing goes.
-	removed, err = Prune(dir, 5, 60, pruneNow, current)
+	removed, err = Prune(dir, "fs", 5, 60, pruneNow, current)
 	require.NoError(t, err)
 	assert.Empty(t, removed)
 
 	// Old enough but within the count: nothing goes.
-	removed, err = Prune(dir, 100, 0, pruneNow, current)
+	removed, err = Prune(dir, "fs", 100, 0, pruneNow, current)
 	require.NoError(t, err)
 	assert.Empty(t, removed)
 
@@ -76,7 +77,7 @@ func TestPruneNeedsBothLimitsExceeded(t *testing.T) {
 	dir2 := t.TempDir()
 	edge := mkRun(t, dir2, 14, "000001")
 	old := mkRun(t, dir2, 14.01, "000002")
-	removed, err = Prune(dir2, 0, 14, pruneNow, "")
+	removed, err = Prune(dir2, "fs", 0, 14, pruneNow, "")
 	require.NoError(t, err)
 	assert.Equal(t, []string{old}, bases(removed))
 	assert.Equal(t, []string{edge}, names(t, dir2))
@@ -87,13 +88,13 @@ func TestPruneNeverRemovesCurrent(t *testing.T) {
 	// The running run looks old (a clock that jumped), and the limits are 0.
 	current := mkRun(t, dir, 100, "abcdef")
 	other := mkRun(t, dir, 99, "abcdee")
-	removed, err := Prune(dir, 0, 0, pruneNow, filepath.Join(dir, current))
+	removed, err := Prune(dir, "fs", 0, 0, pruneNow, filepath.Join(dir, current))
 	require.NoError(t, err)
 	assert.Equal(t, []string{other}, bases(removed))
 	assert.Equal(t, []string{current}, names(t, dir))
 	// A run from the future (clock skew) is younger than any limit.
 	future := mkRun(t, dir, -2, "fff000")
-	removed, err = Prune(dir, 0, 0, pruneNow, current)
+	removed, err = Prune(dir, "fs", 0, 0, pruneNow, current)
 	require.NoError(t, err)
 	assert.Empty(t, removed)
 	assert.Equal(t, []string{current, future}, names(t, dir))
@@ -120,7 +121,7 @@ func TestPruneLeavesForeignEntries(t *testing.T) {
 	fileRun := "20251001T000000Z-bbbbbb"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, fileRun), []byte("x"), 0o644))
 
-	removed, err := Prune(dir, 0, 0, pruneNow, "")
+	removed, err := Prune(dir, "fs", 0, 0, pruneNow, "")
 	require.NoError(t, err)
 	assert.Len(t, removed, 1)
 	want := append(append([]string{}, foreign...), fileRun)
@@ -146,7 +147,7 @@ func TestPruneNeverFollowsLinks(t *testing.T) {
 	linkRun := "20250101T000000Z-cccccc"
 	require.NoError(t, os.Symlink(filepath.Join(outside, "data"), filepath.Join(dir, linkRun)))
 
-	removed, err := Prune(dir, 0, 0, pruneNow, "")
+	removed, err := Prune(dir, "fs", 0, 0, pruneNow, "")
 	require.NoError(t, err)
 	assert.Equal(t, []string{run}, bases(removed))
 	assert.Equal(t, []string{linkRun}, names(t, dir))
@@ -158,7 +159,7 @@ func TestPruneNeverFollowsLinks(t *testing.T) {
 	outerLink := filepath.Join(t.TempDir(), "runs")
 	require.NoError(t, os.Symlink(dir, outerLink))
 	mkRun(t, dir, 30, "dddddd")
-	removed, err = Prune(outerLink, 0, 0, pruneNow, "")
+	removed, err = Prune(outerLink, "fs", 0, 0, pruneNow, "")
 	require.NoError(t, err)
 	assert.Len(t, removed, 1)
 	_, err = os.Stat(precious)
@@ -166,12 +167,12 @@ func TestPruneNeverFollowsLinks(t *testing.T) {
 }
 
 func TestPruneMissingDir(t *testing.T) {
-	removed, err := Prune(filepath.Join(t.TempDir(), "runs"), 30, 14, pruneNow, "")
+	removed, err := Prune(filepath.Join(t.TempDir(), "runs"), "fs", 30, 14, pruneNow, "")
 	assert.NoError(t, err)
 	assert.Empty(t, removed)
 	f := filepath.Join(t.TempDir(), "file")
 	require.NoError(t, os.WriteFile(f, nil, 0o644))
-	_, err = Prune(f, 30, 14, pruneNow, "")
+	_, err = Prune(f, "fs", 30, 14, pruneNow, "")
 	assert.Error(t, err)
 }
 
@@ -225,3 +226,17 @@ func TestPruneLogs(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Empty(t, removed)
 }
+
+// A scripts folder shared by two jobs: each prunes only its own runs.
+func TestPruneLeavesOtherJobsRuns(t *testing.T) {
+	dir := t.TempDir()
+	mine := mkRun(t, dir, 40, "0000aa")
+	other := mkRun(t, dir, 40, "0000bb")
+	require.NoError(t, os.Remove(filepath.Join(dir, other, "fs.dsh")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, other, "other.dsh"), nil, 0o644))
+	removed, err := Prune(dir, "fs", 0, 0, pruneNow, "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{mine}, bases(removed))
+	assert.DirExists(t, filepath.Join(dir, other))
+}
+
