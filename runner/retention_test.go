@@ -239,4 +239,3 @@ func TestPruneLeavesOtherJobsRuns(t *testing.T) {
 	assert.Equal(t, []string{mine}, bases(removed))
 	assert.DirExists(t, filepath.Join(dir, other))
 }
-
