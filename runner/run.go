@@ -164,6 +164,9 @@ func (r *run) finish(outcome report.Outcome, err error) (*report.Report, error) 
 		r.runLog.Close()
 	}
 	if r.lock != nil {
+		if r.history {
+			state.ClearCurrent(r.opts.StateDir, r.j.Name)
+		}
 		r.lock.Unlock()
 	}
 	if outcome == report.Success {
@@ -309,6 +312,9 @@ func (r *run) chooseSet() *failure {
 	// A set being rewritten is not good until this run succeeds.
 	if err := state.RemoveMarker(r.j.Destination, r.rep.Set); err != nil {
 		return fail(report.PreflightFailed, "set", err)
+	}
+	if err := state.WriteCurrent(r.opts.StateDir, r.j.Name, r.rep.Set); err != nil {
+		r.note("recording the set in progress: %v", err)
 	}
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vssmirror/vssmirror/dshgen"
@@ -69,9 +71,9 @@ func ListSets(j *job.Job, stateDir string, running bool) ([]SetStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	last := ""
-	if len(history) > 0 {
-		last = history[len(history)-1].Set
+	current, hasCurrent := "", false
+	if running {
+		current, hasCurrent = ReadCurrent(stateDir, j.Name)
 	}
 	var out []SetStatus
 	for _, name := range j.Sets.Names() {
@@ -95,7 +97,7 @@ func ListSets(j *job.Job, stateDir string, running bool) ([]SetStatus, error) {
 			}
 		}
 		switch {
-		case running && name == last && st.Marker != "present":
+		case hasCurrent && name == current:
 			st.State = SetInProgress
 		case st.Marker == "present":
 			st.State = SetGood
@@ -145,3 +147,39 @@ func RemoveMarker(dest, set string) error {
 	}
 	return nil
 }
+
+// currentPath is the file naming the set a running run writes.
+func currentPath(stateDir, jobName string) string {
+	return filepath.Join(stateDir, jobName+".current")
+}
+
+// WriteCurrent records, under the job's lock, the set the run is about to
+// write ("" for sets: single), so `vssmirror sets` can show it in progress.
+func WriteCurrent(stateDir, jobName, set string) error {
+	return atomicfile.WriteFile(currentPath(stateDir, jobName), []byte(set+"\n"), 0o600)
+}
+
+// ClearCurrent removes the record when the run ends.
+func ClearCurrent(stateDir, jobName string) error {
+	err := os.Remove(currentPath(stateDir, jobName))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// ReadCurrent returns the set a running run writes. A file that does not
+// hold a plain set name (at most 64 letters, digits and '-') is ignored.
+func ReadCurrent(stateDir, jobName string) (string, bool) {
+	b, err := readBounded(currentPath(stateDir, jobName))
+	if err != nil {
+		return "", false
+	}
+	set := strings.TrimRight(string(b), "\r\n")
+	if !setNameRE.MatchString(set) {
+		return "", false
+	}
+	return set, true
+}
+
+var setNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{0,64}$`)

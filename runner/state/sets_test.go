@@ -71,3 +71,26 @@ func TestRunningProbeNeverBlocksALock(t *testing.T) {
 	close(stop)
 	<-done
 }
+
+// While a run holds the lock, the set it recorded is "in progress", not the
+// set of the last finished run.
+func TestSetInProgressIsTheOneBeingWritten(t *testing.T) {
+	dir := t.TempDir()
+	j := &job.Job{Name: "fs", Destination: `\\nas\b`, Sets: job.Sets{Mode: job.SetsRotate, Count: 2}}
+	rep := &report.Report{Job: "fs", RunID: "r1", Set: "set-01", Outcome: report.Success}
+	require.NoError(t, AppendHistory(dir, rep))
+	require.NoError(t, WriteCurrent(dir, "fs", "set-02"))
+	sets, err := ListSets(j, dir, true)
+	require.NoError(t, err)
+	assert.Equal(t, SetInProgress, sets[1].State)
+	assert.NotEqual(t, SetInProgress, sets[0].State)
+	sets, err = ListSets(j, dir, false)
+	require.NoError(t, err)
+	assert.NotEqual(t, SetInProgress, sets[1].State, "no run holds the lock: nothing is in progress")
+	require.NoError(t, os.WriteFile(currentPath(dir, "fs"), []byte("..\\evil\n"), 0o600))
+	_, ok := ReadCurrent(dir, "fs")
+	assert.False(t, ok, "not a set name")
+	require.NoError(t, ClearCurrent(dir, "fs"))
+	_, ok = ReadCurrent(dir, "fs")
+	assert.False(t, ok)
+}
