@@ -99,4 +99,3 @@ func TestReportFolderMustExist(t *testing.T) {
 	assert.Contains(t, stderr, "does not exist")
 	assert.NoDirExists(t, filepath.Join(dir, "state"), "nothing ran")
 }
-
