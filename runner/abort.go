@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,10 @@ const AbortFile = dshgen.AbortMarker
 
 // maxAbortReason bounds the marker's text; the copy script echoes it.
 const maxAbortReason = 2000
+
+// writeAbortMarker is writeAbort; a test replaces it to make the marker
+// unwritable.
+var writeAbortMarker = writeAbort
 
 // writeAbort creates the abort marker in dir with reason as its content.
 // The reason is reduced to plain printable ASCII without the characters
@@ -59,12 +64,20 @@ func writeAbort(dir, reason string) error {
 // from the set (or the whole verified writer). diskshadow prints that at
 // create, before exec; the marker then makes the copy script exit at once,
 // so diskshadow stops at exec and `end backup` never runs for a backup
-// that lacks the application's data.
+// that lacks the application's data. When the marker cannot be written,
+// diskshadow and everything it started are stopped instead (cancel), before
+// exec can start the copy.
 type abortWatch struct {
 	r      *run
 	seen   int  // components and writers already judged
 	waited bool // one line was waited for the volume of the newest component
-	done   bool // the marker is written
+	done   bool // the marker is written, or diskshadow was stopped
+	// cancel stops the run's diskshadow and its process tree (the
+	// context runDiskshadow was given); set by snapshotAndCopy.
+	cancel context.CancelFunc
+	// stopped says diskshadow was stopped because the marker could not
+	// be written: the run failed before the copy (snapshot_failed).
+	stopped bool
 }
 
 func (r *run) newAbortWatch() *abortWatch { return &abortWatch{r: r} }
@@ -90,9 +103,19 @@ func (a *abortWatch) check(out *output.Output) {
 		return
 	}
 	reason := "vssmirror stopped the copy before it started: " + strings.Join(lost, "; ")
-	if err := writeAbort(a.r.rep.RunDir, reason); err != nil {
-		a.r.errorf("abort", "%v: the copy may run although a verified writer lost a component", err)
-		a.r.say("warning: %v", err)
+	if err := writeAbortMarker(a.r.rep.RunDir, reason); err != nil {
+		a.done = true
+		if a.cancel == nil {
+			a.r.errorf("abort", "%v: the copy may run although a verified writer lost a component", err)
+			a.r.say("warning: %v", err)
+			return
+		}
+		// Without the marker the copy script would copy and diskshadow
+		// would run end backup: stop them all before exec.
+		a.stopped = true
+		a.cancel()
+		a.r.errorf("abort", "%v: diskshadow and everything it started were stopped so that the copy never runs; %s", err, reason)
+		a.r.say("a verified writer lost a component and the abort marker could not be written (%v): diskshadow is stopped", err)
 		return
 	}
 	a.done = true

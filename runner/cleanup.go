@@ -76,32 +76,52 @@ func (r *run) deleteOne(ctx context.Context, dir string, n int, id string) repor
 		fate.Message = err.Error()
 		r.say("cleanup: %v", err)
 	}
-	fate.Fate, fate.Message = judgeDelete(res.Output, id, fate.Message)
+	fate.Fate, fate.Message = judgeDelete(res, id, fate.Message)
 	return fate
 }
 
-// judgeDelete tells from a cleanup diskshadow's output whether shadow id
-// is gone.
-func judgeDelete(out *output.Output, id, msg string) (string, string) {
+// judgeDelete tells from a cleanup diskshadow's run (its output, exit code
+// and whether it was stopped) whether shadow id is gone. Only positive
+// evidence counts, none of it in diskshadow's (localized) words: the
+// `list shadows all` echo, no failure for the listing, the `exit` echo
+// after it (the listing was printed whole), exit code 0, and id not among
+// the listed GUIDs. Or VSS_E_OBJECT_NOT_FOUND's HRESULT for the delete:
+// the shadow was gone already. Anything else leaves it in the journal.
+func judgeDelete(res *dsResult, id, msg string) (string, string) {
+	if res == nil || res.Output == nil {
+		return report.FateLeft, orText(msg, "diskshadow did not run: its fate is unknown")
+	}
+	out := res.Output
+	verb := func(cmd string) string { // a script line's first word
+		if f := strings.Fields(cmd); len(f) > 0 {
+			return strings.ToLower(f[0])
+		}
+		return ""
+	}
 	listed := slices.ContainsFunc(out.Listed, func(g string) bool { return strings.EqualFold(g, id) })
 	notFound := slices.ContainsFunc(out.Failures, func(f output.Failure) bool {
-		return f.Code == output.VSSObjectNotFound.Code()
+		return f.Code == output.VSSObjectNotFound.Code() && verb(f.Command) == "delete"
 	})
-	// A listing that failed proves nothing.
 	listFailed := slices.ContainsFunc(out.Failures, func(f output.Failure) bool {
-		return strings.HasPrefix(strings.ToLower(f.Command), "list")
+		return verb(f.Command) == "list"
 	})
 	switch {
-	case out.ListRan && listFailed && !notFound:
-		return report.FateLeft, orText(msg, "listing the shadows failed after the delete: its fate is unknown")
 	case out.ListRan && listed:
 		return report.FateLeft, orText(msg, "the shadow copy is still listed after the delete")
 	case notFound:
 		return report.FateNotFound, "it no longer existed"
-	case out.ListRan:
-		return report.FateDeleted, ""
+	case !out.ListRan:
+		return report.FateLeft, orText(msg, "diskshadow stopped before listing the shadows: its fate is unknown")
+	case listFailed:
+		return report.FateLeft, orText(msg, "listing the shadows failed after the delete: its fate is unknown")
+	case verb(out.LastCommand) != "exit":
+		return report.FateLeft, orText(msg, fmt.Sprintf("diskshadow stopped at %q, before exit: the listing may be incomplete, its fate is unknown", out.LastCommand))
+	case res.Killed:
+		return report.FateLeft, orText(msg, "diskshadow was stopped: its fate is unknown")
+	case res.ExitCode != 0:
+		return report.FateLeft, orText(msg, fmt.Sprintf("diskshadow exited with code %d: its fate is unknown", res.ExitCode))
 	}
-	return report.FateLeft, orText(msg, "diskshadow stopped before listing the shadows: its fate is unknown")
+	return report.FateDeleted, ""
 }
 
 // cleanupCommand is the command an admin types to delete what is left,

@@ -112,6 +112,12 @@ func (m *aliasMerge) whileExec(out *output.Output) {
 // Lines with other names (except VSS_SHADOW_SET, the set's ID) are
 // ignored: only the job's own aliases may add a shadow to the journal,
 // whose shadows are deleted by ID.
+//
+// An ID for an alias (or its volume) whose shadow this run already
+// journaled under another ID, from diskshadow's output, is not journaled:
+// diskshadow sets one variable per alias, so a second ID means the file
+// was tampered with, and journaling it would have the run delete a shadow
+// it did not create. The report says so (kind "journal").
 func (m *aliasMerge) merge(deleted []string) {
 	r := m.r
 	m.tried = r.opts.Now()
@@ -150,10 +156,13 @@ func (m *aliasMerge) merge(deleted []string) {
 		case containsFold(deleted, l.ID) || containsFold(r.journal.IDs(), l.ID):
 			continue
 		}
-		for _, e := range r.journal.Entries {
-			if strings.EqualFold(e.Alias, l.Alias) && e.RunID == r.rep.RunID && !strings.EqualFold(e.ID, l.ID) {
-				m.noteOnce("conflict "+l.ID, "%s names %s for alias %s, diskshadow's output %s: both are journaled", AliasFile, l.ID, l.Alias, e.ID)
+		if e, ok := m.conflict(l.Alias, vol, l.ID); ok {
+			if !m.noted["conflict "+l.ID] {
+				m.noted["conflict "+l.ID] = true
+				r.errorf("journal", "%s names %s for alias %s, but this run's shadow of %s is %s: the file was tampered with; %s is not journaled (so never deleted), %s is kept", AliasFile, l.ID, l.Alias, vol, e.ID, l.ID, e.ID)
+				r.say("warning: %s names %s for alias %s, not the shadow %s diskshadow printed: not journaled", AliasFile, l.ID, l.Alias, e.ID)
 			}
+			continue
 		}
 		entries = append(entries, safeEntry(state.JournalEntry{ID: l.ID, SetID: setID, Alias: l.Alias, Volume: vol, RunID: r.rep.RunID, Recorded: r.opts.Now()}))
 	}
@@ -172,6 +181,20 @@ func (m *aliasMerge) merge(deleted []string) {
 	}
 	r.note("the copy script's %s named %d shadow(s) diskshadow's output did not show (%s): journaled, so they are deleted like the others", AliasFile, len(ids), strings.Join(ids, ", "))
 	r.say("journaled %d shadow(s) from %s that diskshadow's output did not show", len(ids), AliasFile)
+}
+
+// conflict returns this run's journal entry for alias or its volume vol
+// whose ID is not id, if there is one.
+func (m *aliasMerge) conflict(alias, vol, id string) (state.JournalEntry, bool) {
+	for _, e := range m.r.journal.Entries {
+		if e.RunID != m.r.rep.RunID || strings.EqualFold(e.ID, id) {
+			continue
+		}
+		if strings.EqualFold(e.Alias, alias) || e.Volume != "" && strings.EqualFold(e.Volume, vol) {
+			return e, true
+		}
+	}
+	return state.JournalEntry{}, false
 }
 
 func (m *aliasMerge) noteOnce(key, format string, args ...any) {

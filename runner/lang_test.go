@@ -125,7 +125,7 @@ func TestPseudoLocalizedCrashRecovery(t *testing.T) {
 
 // The same failures read the same in English and translated.
 func TestPseudoLocalizedOutcomesMatchEnglish(t *testing.T) {
-	for _, fail := range []string{"none", "exec:8", "exec:16", "create:8004231F", "crash:exec", "crash:expose", "delete"} {
+	for _, fail := range []string{"none", "exec:8", "exec:16", "create:8004231F", "crash:exec", "crash:expose", "delete", "delete-efail"} {
 		t.Run(fail, func(t *testing.T) {
 			var got [2]string
 			for i, lang := range []string{"", "pseudo"} {

@@ -369,14 +369,18 @@ func scriptOwnsVar(name string) bool {
 // snapshot set is in progress), journaling every shadow as it appears, and
 // judges what happened.
 func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
-	runCtx := ctx
+	// The abort watch may stop diskshadow (stop) when it cannot write the
+	// abort marker.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	if r.opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, r.opts.Timeout)
+		runCtx, cancel = context.WithTimeout(runCtx, r.opts.Timeout)
 		defer cancel()
 	}
 	env := r.childEnv()
 	abort, aliases := r.newAbortWatch(), r.newAliasMerge()
+	abort.cancel = stop
 	var res *dsResult
 	for attempt := 1; ; attempt++ {
 		r.rep.Diskshadow.Attempts = attempt
@@ -413,6 +417,8 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 	r.rep.Diskshadow.ExitCode = &code
 	outcome := evaluate(r.rep, res, r.bundle, r.j)
 	switch {
+	case abort.stopped:
+		outcome = report.SnapshotFailed
 	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
 		outcome = report.Timeout
 		r.errorf("timeout", "the run did not finish within %s; diskshadow and everything it started were stopped", r.opts.Timeout)

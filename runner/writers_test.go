@@ -44,8 +44,10 @@ func writerErrors(rep *report.Report) []string {
 // verify` passes, and the backup would lack the database. The run stops
 // the copy before it starts (abort marker: the copy script exits, end
 // backup never runs) and fails naming the writer, the database and C:.
+//
+// pseudo-quotes: a translation that quotes names „so“ (German) is read too.
 func TestVerifiedWriterComponentExcludedFailsTheRun(t *testing.T) {
-	for _, lang := range []string{"", "pseudo"} {
+	for _, lang := range []string{"", "pseudo", "pseudo-quotes"} {
 		t.Run(orText(lang, "english"), func(t *testing.T) {
 			e := writerEnv(t, "  verify_writers: [sql]\n  backup_type: full\n", lang, "sets: {rotate: 2}\n")
 			t.Setenv("FAKEDSH_EXCLUDE", `SqlServerWriter:\HOST\master:C:,SqlServerWriter:\HOST\model:C:,System Writer:\System Files:C:`)
@@ -91,7 +93,7 @@ func TestVerifiedWriterComponentExcludedFailsTheRun(t *testing.T) {
 // System, ASR and Task Scheduler Writer components on C: in a D:-only job
 // are normal: information, no marker, success.
 func TestUnverifiedWriterComponentExcludedIsInformation(t *testing.T) {
-	for _, lang := range []string{"", "pseudo"} {
+	for _, lang := range []string{"", "pseudo", "pseudo-quotes"} {
 		t.Run(orText(lang, "english"), func(t *testing.T) {
 			e := writerEnv(t, "  verify_writers: [sql]\n", lang, "")
 			t.Setenv("FAKEDSH_EXCLUDE", `System Writer:\System Files:C:,ASR Writer:\ASR\ASR:C:,Task Scheduler Writer:\TasksStore:C:,SqlServerWriter:\HOST\shares:D:`)

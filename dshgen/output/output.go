@@ -81,8 +81,10 @@ type Output struct {
 	Banner           bool                `json:"banner"`             // the "Microsoft DiskShadow" banner was seen
 	// ListRan says a `list shadows` command was echoed; Listed holds every
 	// GUID printed after it (shadow, set, provider and volume IDs alike).
-	// A shadow ID absent from Listed after ListRan no longer exists; this
-	// reads only the echo and GUIDs, never diskshadow's (localized) words.
+	// A shadow ID absent from Listed no longer exists only when the
+	// listing finished: no failure for it, and the `exit` echo after it
+	// (LastCommand) with diskshadow's exit code 0. This reads only the
+	// echoes and GUIDs, never diskshadow's (localized) words.
 	ListRan bool     `json:"list_ran,omitempty"`
 	Listed  []string `json:"listed,omitempty"`
 
@@ -105,8 +107,17 @@ const execTailLines = 3
 // GUIDs and the %alias% / %VSS_SHADOW_SET% tokens printed beside them,
 // \\?\Volume{GUID}\ and \\?\GLOBALROOT\Device\... names, the [C:\] volume
 // of a shadow record, drive letters, 8-hex-digit HRESULTs and VSS_E_*
-// names. The English sentences below are tried first; each has a
-// language-free fallback that reaches the same result.
+// names, names in quotes (of any language's style), and the `*` / `+`
+// that start a writer's and a component's line in a writer listing. The
+// English sentences below are tried first; each has a language-free
+// fallback that reaches the same result.
+//
+// The fallbacks fail closed: any HRESULT 8xxxxxxx is a failure of the
+// command it follows (which takes back a deletion or exposure that
+// command seemed to make), and a GUID beside a %token% is one of the
+// run's shadows only when the token is an alias this script set (`add
+// volume ... alias NAME`, or VSS_SHADOW_n) and the line is not in a
+// writer listing, whose component names a database's owner chooses.
 var (
 	guidPat       = vssid.Pattern
 	guidRE        = regexp.MustCompile(guidPat)
@@ -135,14 +146,14 @@ var (
 	harmlessCOMs  = []string{"GetRootAndLogicalPrefixPaths"}
 
 	// language-free tokens
-	tokenRE       = regexp.MustCompile(`%([A-Za-z0-9_.-]+)%`)
-	volNameRE     = regexp.MustCompile(`\\\\\?\\Volume` + guidPat + `\\?`)
-	deviceRE      = regexp.MustCompile(`\\\\\?\\GLOBALROOT\\Device\\[^\s"\]]+`)
-	bracketVolRE  = regexp.MustCompile(`\[([A-Za-z]:\\[^\]]*)\]`)
-	hexCodeRE     = regexp.MustCompile(`(?:^|[\s:=(\[])(800[47][0-9A-Fa-f]{4})(?:[)\],;]|\.?$|\s)`)
+	tokenRE      = regexp.MustCompile(`%([A-Za-z0-9_.-]+)%`)
+	volNameRE    = regexp.MustCompile(`\\\\\?\\Volume` + guidPat + `\\?`)
+	deviceRE     = regexp.MustCompile(`\\\\\?\\GLOBALROOT\\Device\\[^\s"\]]+`)
+	bracketVolRE = regexp.MustCompile(`\[([A-Za-z]:\\[^\]]*)\]`)
+	// an HRESULT: a standalone 8xxxxxxx, not part of a word, number, path
+	// or 0x value (GUIDs, volume and device names are stripped first)
+	hexCodeRE     = regexp.MustCompile(`(?:^|[^0-9A-Za-z_.\-\\/{}$#@&%+])(8[0-9A-Fa-f]{7})(?:\.?$|\.\s|[^0-9A-Za-z_.\-\\/{}$#@&%+])`)
 	vssNameRE     = regexp.MustCompile(`\b(VSS_E_[A-Z0-9_]+|E_[A-Z]+)\b`)
-	comExprRE     = regexp.MustCompile(`"([^"]*->[^"]*)"`)
-	quotedRE      = regexp.MustCompile(`"([^"]*)"`)
 	driveTokenRE  = regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Za-z]:\\[^\s"]*)`)
 	defaultAlias  = regexp.MustCompile(`(?i)^VSS_SHADOW_\d+$`)
 	execNumberRE  = regexp.MustCompile(`(?:^|[\s(:=])(-?\d{1,10})[.,;)]*(?:\s|$)`)
@@ -177,6 +188,12 @@ type Reader struct {
 	deletedNow   []string
 	aliases      map[string]string // alias (lower case) -> live volume letter, from `add volume` echoes
 	pendingExcl  int               // index in Excluded still waiting for its volume line, -1 if none
+	// inListing says the line is in a writer listing: after a writer's
+	// `*` line with its name in quotes or a component's `+` line, until
+	// the next command echo, a blank line or a `*` line without quotes
+	// (a shadow record). Its component names are chosen by whoever owns
+	// a database: no shadow, alias, failure or exclusion is read there.
+	inListing bool
 }
 
 // NewReader returns a reader with an empty Output.
@@ -252,6 +269,7 @@ func (p *Reader) Line(text string) {
 		}
 	}
 	if line == "" {
+		p.inListing = false
 		return
 	}
 	if !echo && p.pendingExcl >= 0 {
@@ -340,6 +358,7 @@ func (p *Reader) english(line, raw string) bool {
 	case includingRE.MatchString(line):
 		p.out.Writers = append(p.out.Writers, WriterStatus{Name: includingRE.FindStringSubmatch(line)[1], Included: true})
 		p.writer = len(p.out.Writers) - 1
+		p.inListing = true
 	case p.writer >= 0 && componentRE.MatchString(line):
 		w := &p.out.Writers[p.writer]
 		w.Components = append(w.Components, componentRE.FindStringSubmatch(line)[1])
@@ -367,7 +386,7 @@ func (p *Reader) command(cmd string) {
 	}
 	p.out.Commands++
 	p.out.LastCommand = cmd
-	p.writer, p.cur, p.pendingExcl = -1, nil, -1
+	p.writer, p.cur, p.pendingExcl, p.inListing = -1, nil, -1, false
 	p.exposedID, p.deleteID, p.deletedNow, p.exposeLetter = "", "", nil, ""
 	p.verb = strings.ToLower(strings.Fields(cmd)[0])
 	p.inList = listShadowsRE.MatchString(cmd)
@@ -501,6 +520,18 @@ func (p *Reader) languageFree(line string) {
 	if p.out.Commands == 0 {
 		return
 	}
+	switch {
+	case strings.HasPrefix(line, "+"):
+		// a component's line: its name is anyone's (a database's) choice
+		p.inListing = true
+		return
+	case strings.HasPrefix(line, "*"):
+		// a writer's line names it in quotes; a shadow record does not
+		p.inListing = len(quotedNames(line)) > 0
+		if p.inListing {
+			return
+		}
+	}
 	// A failure: an HRESULT, and the VSS_E_ name printed with it.
 	clean := stripNames(line)
 	if m := hexCodeRE.FindStringSubmatch(clean); m != nil {
@@ -517,20 +548,26 @@ func (p *Reader) languageFree(line string) {
 		}
 		return
 	}
-	if m := comExprRE.FindStringSubmatch(line); m != nil {
-		p.com(m[1], line)
-		return
+	q := quotedNames(line)
+	for _, n := range q {
+		if strings.Contains(n.text, "->") { // COM call "<expr>" failed.
+			p.com(n.text, line)
+			return
+		}
 	}
 	// An excluded component: two quoted names, the component's a path.
-	if q := quotedRE.FindAllStringSubmatch(line, -1); len(q) == 2 && !p.inList {
-		comp, writer := q[0][1], q[1][1]
+	if len(q) == 2 && !p.inList {
+		comp, writer := q[0].text, q[1].text
 		if strings.HasPrefix(writer, `\`) && !strings.HasPrefix(comp, `\`) {
 			comp, writer = writer, comp
 		}
 		if strings.HasPrefix(comp, `\`) && writer != "" {
-			p.componentExcluded(writer, comp, quotedRE.ReplaceAllString(line, " "))
+			p.componentExcluded(writer, comp, stripQuoted(line))
 			return
 		}
+	}
+	if p.inListing {
+		return
 	}
 	ids := bareGUIDs(line)
 	switch {
@@ -544,25 +581,28 @@ func (p *Reader) languageFree(line string) {
 	case p.inList:
 		return
 	}
-	tokens := tokenRE.FindAllStringSubmatch(line, -1)
-	if len(ids) == 1 && len(tokens) > 0 {
+	if tokens := tokenRE.FindAllStringSubmatch(line, -1); len(tokens) > 0 {
+		// "* Shadow copy ID = {GUID}  %alias%", "- Shadow copy set: {GUID}
+		// %VSS_SHADOW_SET%": only this script's aliases make a record.
 		name := tokens[len(tokens)-1][1]
-		if strings.EqualFold(name, "VSS_SHADOW_SET") {
+		switch {
+		case len(ids) != 1:
+		case strings.EqualFold(name, "VSS_SHADOW_SET"):
 			p.setID(ids[0])
-		} else {
+		case p.scriptAlias(name):
 			p.record(ids[0], name)
 		}
 		return
 	}
-	if len(ids) == 1 && len(tokens) == 0 {
+	if len(ids) == 1 {
 		// "Alias <name> for shadow ID {GUID} set as environment variable."
 		for _, w := range strings.Fields(line) {
-			w = strings.Trim(w, `.,;:'"()«»„“”`)
+			w = strings.TrimFunc(w, func(r rune) bool { return strings.ContainsRune(`.,;:()`, r) || isQuote(r) })
 			switch {
 			case strings.EqualFold(w, "VSS_SHADOW_SET"):
 				p.out.SetID = ids[0]
 				return
-			case p.aliases[strings.ToLower(w)] != "" || defaultAlias.MatchString(w):
+			case p.scriptAlias(w):
 				s := p.byID(ids[0])
 				if s.Alias == "" {
 					s.Alias = w
@@ -595,6 +635,13 @@ func (p *Reader) languageFree(line string) {
 	}
 }
 
+// scriptAlias reports whether name is an alias this script gave a shadow:
+// one its `add volume ... alias NAME` echoes set, or diskshadow's default
+// VSS_SHADOW_n.
+func (p *Reader) scriptAlias(name string) bool {
+	return p.aliases[strings.ToLower(name)] != "" || defaultAlias.MatchString(name)
+}
+
 func (p *Reader) setID(id string) {
 	p.out.SetID = id
 	if p.cur != nil && p.cur.SetID == "" {
@@ -619,7 +666,7 @@ func bareGUIDs(line string) []string {
 // volumeToken returns the first volume named in text outside quotes: a
 // drive path such as C:\ (or a mount folder), or \\?\Volume{GUID}\.
 func volumeToken(text string) string {
-	text = quotedRE.ReplaceAllString(text, " ")
+	text = stripQuoted(text)
 	if v := volNameRE.FindString(text); v != "" {
 		return v
 	}

@@ -67,6 +67,14 @@ var vssNames = map[HRESULT]string{
 	0x80070057: "E_INVALIDARG",
 	0x8007000E: "E_OUTOFMEMORY",
 	0x80004005: "E_FAIL",
+	// generic COM and RPC failures: a failure of the command like any
+	// other 8xxxxxxx code, named here for the report
+	0x80004001: "E_NOTIMPL",
+	0x80004004: "E_ABORT",
+	0x8000FFFF: "E_UNEXPECTED",
+	0x80010105: "RPC_E_SERVERFAULT",
+	0x80010108: "RPC_E_DISCONNECTED",
+	0x800706BA: "RPC_S_SERVER_UNAVAILABLE",
 }
 
 // Name returns the symbolic name of h, e.g. VSS_E_PROVIDER_VETO, or its

@@ -16,6 +16,10 @@
 //	                   hang:CMD            hang forever when reaching command CMD (create, expose, exec)
 //	                   crash:CMD           exit abruptly (code 3) after command CMD
 //	                   delete              every delete shadows fails
+//	                   delete-efail        every delete shadows starts (prints
+//	                                       "Deleting shadow copy {ID} ...") and
+//	                                       then fails with E_FAIL (80004005),
+//	                                       deleting nothing
 //	                   list                list shadows fails and diskshadow quits
 //	                   hollow              expose succeeds but the letter shows nothing
 //	FAKEDSH_TAKEN      drive letters already in use, e.g. "S,T"
@@ -34,13 +38,20 @@
 //	                   English word becomes "ÄÖ" + the word reversed) while
 //	                   GUIDs, %tokens%, echoes, device and volume names, drive
 //	                   letters, numbers and hex codes stay, as on a German or
-//	                   French server; mute: no message at all, only the echoes
+//	                   French server; pseudo-quotes: pseudo, and the names
+//	                   diskshadow quotes ("SqlServerWriter") stand in
+//	                   typographic quotes („SqlServerWriter“), as in German;
+//	                   mute: no message at all, only the echoes
 //	FAKEDSH_EXCLUDE    writer components create reports excluded because their
 //	                   volume is not in the set: WRITER:COMPONENT:VOLUME,...
 //	                   e.g. "SqlServerWriter:\HOST\master:C:" (ParseExclusions);
 //	                   an entry whose volume is in the set is not printed
 //	FAKEDSH_ALIASES    if set, exec (off Windows) first writes AliasFile into
 //	                   VSSMIRROR_RUN_DIR, as the copy script does
+//	FAKEDSH_WRITERS    the verbose writer listing create prints before the
+//	                   shadows: one WRITER:COMPONENT per line (ParseWriters),
+//	                   e.g. "SqlServerWriter:\HOST\master"; a component name
+//	                   is whatever a database's owner chose
 //
 // On Windows, exec runs the script with cmd.exe. Elsewhere it simulates the
 // copy: for every "/UNILOG+:%VSSM_LOGDIR%\NAME" in the script it writes a
@@ -95,10 +106,21 @@ func LoadState(path string) (*State, error) {
 	return st, json.Unmarshal(data, st)
 }
 
-// Save writes the state file.
+// Save writes the state file, all or nothing (a temporary file renamed
+// over it): a double killed while saving, as a run's timeout or abort
+// kills it, never leaves half a state, just as killing diskshadow leaves
+// VSS's shadows whole.
 func (s *State) Save(path string) error {
 	data, _ := json.MarshalIndent(s, "", "  ")
-	return os.WriteFile(path, data, 0o644)
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 type fake struct {
@@ -119,14 +141,17 @@ type fake struct {
 // printf prints one of diskshadow's messages: format is the English
 // message, args what diskshadow fills in (IDs, aliases, names, codes),
 // which no translation changes. FAKEDSH_LANG=pseudo translates the message
-// with Pseudo; FAKEDSH_LANG=mute prints no message at all (only the
-// echoes), as if the output could not be read.
+// with Pseudo (pseudo-quotes also puts the quoted names in „…“);
+// FAKEDSH_LANG=mute prints no message at all (only the echoes), as if the
+// output could not be read.
 func (f *fake) printf(format string, args ...any) {
 	switch f.lang {
 	case "mute":
 		return
 	case "pseudo":
 		format = Pseudo(format)
+	case "pseudo-quotes":
+		format = strings.ReplaceAll(Pseudo(format), `"%s"`, "\u201e%s\u201c")
 	}
 	fmt.Fprintf(f.out, format, args...)
 }
@@ -349,6 +374,7 @@ func (f *fake) create() (int, bool) {
 		f.failBlock("80042302", "VSS_E_UNEXPECTED")
 		return 1, true
 	}
+	f.writers()
 	f.excluded()
 	set := guid()
 	for i := range f.pending {
@@ -537,6 +563,15 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 		f.failBlock("80042302", "VSS_E_UNEXPECTED")
 		return 0, false
 	}
+	if _, ok := f.fails["delete-efail"]; ok {
+		// The delete starts, naming each shadow, then fails with a
+		// generic COM error: nothing is deleted.
+		for _, t := range targets {
+			f.printf("Deleting shadow copy %s on volume %s from provider %s [Attributes: %s]...\n", t.ID, volumeName(0), "{b5946137-7b9f-4925-af80-51abd60b20d5}", "0x00120019")
+		}
+		f.failBlock("80004005", "E_FAIL")
+		return 0, false
+	}
 	if len(targets) == 0 {
 		f.failBlock("80042308", "VSS_E_OBJECT_NOT_FOUND")
 		return 0, false
@@ -716,4 +751,41 @@ func (f *fake) excluded() {
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// Component is one FAKEDSH_WRITERS entry: a writer's component that the
+// verbose listing at create names.
+type Component struct {
+	Writer, Name string
+}
+
+// ParseWriters reads FAKEDSH_WRITERS: one WRITER:COMPONENT per line (the
+// writer's name ends at the first colon; the component is the rest).
+func ParseWriters(s string) []Component {
+	var out []Component
+	for _, l := range strings.Split(s, "\n") {
+		if w, c, ok := strings.Cut(strings.TrimRight(l, "\r"), ":"); ok && w != "" {
+			out = append(out, Component{Writer: w, Name: c})
+		}
+	}
+	return out
+}
+
+// writers prints, as create does with set verbose on, the FAKEDSH_WRITERS
+// listing: each writer's "* Including writer" line, its "+ Adding
+// component" lines, then a blank line.
+func (f *fake) writers() {
+	if f.nowriters {
+		return
+	}
+	cs := ParseWriters(f.getenv("FAKEDSH_WRITERS"))
+	for i, c := range cs {
+		if i == 0 || cs[i-1].Writer != c.Writer {
+			f.printf("* Including writer \"%s\":\n", c.Writer)
+		}
+		f.printf("\t+ Adding component: %s\n", c.Name)
+		if i == len(cs)-1 || cs[i+1].Writer != c.Writer {
+			fmt.Fprintln(f.out)
+		}
+	}
 }
