@@ -266,7 +266,7 @@ func TestAwkwardNamesAndSnapshotConsistency(t *testing.T) {
 	assert.Empty(t, tree(t, s.expS), "the exposed letter was emptied")
 	dsh := s.dsLog(rep)
 	assert.Contains(t, dsh, "-> end backup")
-	assert.Contains(t, dsh, "-> delete shadows exposed S:")
+	assert.Contains(t, dsh, "-> delete shadows id %vssm_d%")
 }
 
 func TestSecondRunCopiesChangesAndDeletes(t *testing.T) {
@@ -312,7 +312,7 @@ func TestRobocopyExitCodes1To3DoNotAbort(t *testing.T) {
 	exec := strings.Index(dsh, "-> exec ")
 	require.GreaterOrEqual(t, exec, 0)
 	assert.Greater(t, strings.Index(dsh, "-> end backup"), exec, "end backup ran after the copy")
-	assert.Greater(t, strings.Index(dsh, "-> delete shadows exposed S:"), exec)
+	assert.Greater(t, strings.Index(dsh, "-> delete shadows id %vssm_d%"), exec)
 	assert.False(t, rep.Cleanup.Attempted, "the script cleaned up itself")
 }
 
