@@ -166,6 +166,13 @@ func Cleanup(ctx context.Context, opts Options) (*report.Report, error) {
 	}
 	r.exe = ds.Message
 	r.rep.Diskshadow.Path = ds.Message
+	// The journal names the shadows deleted elevated: nobody else may
+	// write it, nor the folder it is in.
+	priv := statePrivate(r.opts.StateDir, r.j.Name)
+	r.rep.Preflight = append(r.rep.Preflight, priv)
+	if !priv.OK {
+		return r.finish(report.PreflightFailed, &kindError{"preflight", &PreflightError{priv}})
+	}
 	if f := r.lockAndJournal(); f != nil {
 		return r.finish(f.outcome, f.err)
 	}

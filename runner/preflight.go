@@ -7,11 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner/report"
-	"github.com/vssmirror/vssmirror/runner/state"
 )
 
 // PreflightError is returned when a check fails; nothing was snapshot.
@@ -102,21 +100,9 @@ func preflight(j *job.Job, opts Options, letters []string) ([]report.Check, stri
 		return checks, ds.Message, err
 	}
 	used, err := usedLetters()
-	c := report.Check{Name: "expose-letters-free", OK: err == nil}
-	if err != nil {
-		c.Message = err.Error()
-	} else {
-		var taken []string
-		for _, l := range letters {
-			if used[l] {
-				taken = append(taken, l+":")
-			}
-		}
-		c.OK = len(taken) == 0
-		c.Message = "free: " + strings.Join(letters, ", ")
-		if !c.OK {
-			c.Message = fmt.Sprintf("%s already in use (a mapped drive, a disk, or a shadow left exposed by an earlier run: `vssmirror cleanup`); set shadow.expose_letters to free letters", strings.Join(taken, ", "))
-		}
+	c := report.Check{Name: "expose-letters-free", Message: fmt.Sprint(err)}
+	if err == nil {
+		c = lettersFree(letters, used, journaledLetters(opts.StateDir, j.Name))
 	}
 	if err := add(c); err != nil {
 		return checks, ds.Message, err
@@ -135,24 +121,6 @@ func preflight(j *job.Job, opts Options, letters []string) ([]report.Check, stri
 		return checks, ds.Message, err
 	}
 	return checks, ds.Message, nil
-}
-
-// foldersPrivate checks that nobody but SYSTEM and Administrators (the
-// owner, off Windows) can write the state folder or the scripts folder:
-// what is there runs elevated or steers what does.
-func foldersPrivate(opts Options) report.Check {
-	c := report.Check{Name: "folders-private", OK: true, Message: "the state and scripts folders are private"}
-	scripts := opts.ScriptsDir
-	if scripts == "" {
-		scripts = opts.Job.ScriptsDir
-	}
-	for _, d := range []string{opts.StateDir, scripts} {
-		if err := state.CheckPrivate(d); err != nil {
-			c.OK, c.Message = false, err.Error()
-			return c
-		}
-	}
-	return c
 }
 
 func boolCheck(name string, ok bool, err error, okMsg, failMsg string) report.Check {

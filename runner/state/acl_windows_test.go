@@ -3,11 +3,15 @@
 package state
 
 import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
@@ -154,25 +158,30 @@ func sdDACL(t *testing.T, sd *windows.SECURITY_DESCRIPTOR) (protected bool, aces
 	return control&windows.SE_DACL_PROTECTED != 0, aces
 }
 
-// TestMkdirPrivateDACL: a folder MkdirPrivate creates has a protected DACL
-// of exactly two entries, SYSTEM and Administrators with full control,
-// inherited by files and subfolders; nothing from its parent.
+// TestMkdirPrivateDACL: every folder MkdirPrivate creates (the missing
+// parent too) has a protected DACL of exactly two entries, SYSTEM and
+// Administrators with full control, inherited by files and subfolders;
+// nothing from its parent. Each passes CheckPrivate, under wine too.
 func TestMkdirPrivateDACL(t *testing.T) {
-	dir := filepath.Join(testDir(t), "state", "job")
+	parent := filepath.Join(testDir(t), "state")
+	dir := filepath.Join(parent, "job")
 	require.NoError(t, MkdirPrivate(dir))
-
-	protected, aces := readDACL(t, dir)
-	wantProtected, want := parseDACL(t, privateSDDL)
-	if underWine() != "" && (protected != wantProtected || !slices.Equal(aces, want)) {
-		skipNoDACLs(t, dir, privateSDDL)
+	for _, d := range []string{parent, dir} {
+		require.NoError(t, CheckPrivate(d), "a folder vssmirror made private passes its own check")
 	}
-	assert.True(t, protected, "the DACL must be protected (no entries inherited from the parent)")
-	oici := byte(windows.OBJECT_INHERIT_ACE | windows.CONTAINER_INHERIT_ACE)
-	assert.Equal(t, []ace{
-		{windows.ACCESS_ALLOWED_ACE_TYPE, oici, fileAllAccess, "S-1-5-18"},     // NT AUTHORITY\SYSTEM
-		{windows.ACCESS_ALLOWED_ACE_TYPE, oici, fileAllAccess, "S-1-5-32-544"}, // BUILTIN\Administrators
-	}, aces)
-	require.NoError(t, CheckPrivate(dir), "a folder vssmirror made private passes its own check")
+	for _, d := range []string{parent, dir} {
+		protected, aces := readDACL(t, d)
+		wantProtected, want := parseDACL(t, privateSDDL)
+		if underWine() != "" && (protected != wantProtected || !slices.Equal(aces, want)) {
+			skipNoDACLs(t, d, privateSDDL)
+		}
+		assert.True(t, protected, "%s: the DACL must be protected (no entries inherited from the parent)", d)
+		oici := byte(windows.OBJECT_INHERIT_ACE | windows.CONTAINER_INHERIT_ACE)
+		assert.Equal(t, []ace{
+			{windows.ACCESS_ALLOWED_ACE_TYPE, oici, fileAllAccess, "S-1-5-18"},     // NT AUTHORITY\SYSTEM
+			{windows.ACCESS_ALLOWED_ACE_TYPE, oici, fileAllAccess, "S-1-5-32-544"}, // BUILTIN\Administrators
+		}, aces, d)
+	}
 }
 
 // TestMkdirPrivateExisting: an existing folder is left as it is (its DACL
@@ -311,4 +320,343 @@ func TestCheckPrivateNullDACL(t *testing.T) {
 // created private).
 func TestCheckPrivateMissing(t *testing.T) {
 	assert.NoError(t, CheckPrivate(filepath.Join(testDir(t), "not", "yet")))
+}
+
+// The tests below judge owners and access entries that wine cannot store
+// (it keeps no DACL and no owner but the unix one): judge is CheckPrivate's
+// verdict on an owner and a DACL built in memory, so they run under wine
+// as they do on Windows.
+
+// sidOf is a SID from its string form.
+func sidOf(t *testing.T, s string) *windows.SID {
+	t.Helper()
+	sid, err := windows.StringToSid(s)
+	require.NoError(t, err)
+	return sid
+}
+
+// rawACE is an access entry as the system stores it: header, mask, for an
+// object entry its flags and the GUIDs they announce (guids: the flags
+// written, present: the GUIDs actually there), the SID, then extra (a
+// callback entry's condition).
+func rawACE(typ, flags byte, mask windows.ACCESS_MASK, sid *windows.SID, object bool, guids uint32, present int, extra []byte) []byte {
+	b := []byte{typ, flags, 0, 0}
+	b = binary.LittleEndian.AppendUint32(b, uint32(mask))
+	if object {
+		b = binary.LittleEndian.AppendUint32(b, guids)
+		for i := 0; i < present; i++ {
+			b = append(b, bytes.Repeat([]byte{byte(0x11 * (i + 1))}, 16)...)
+		}
+	}
+	b = append(b, unsafe.Slice((*byte)(unsafe.Pointer(sid)), sid.Len())...)
+	b = append(b, extra...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	binary.LittleEndian.PutUint16(b[2:], uint16(len(b)))
+	return b
+}
+
+// rawACL is an ACL of the entries (revision 4, which object entries need).
+func rawACL(aces ...[]byte) *windows.ACL {
+	body := bytes.Join(aces, nil)
+	size := 8 + len(body)
+	words := make([]uint64, (size+7)/8) // 8-byte aligned, as the system's
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), size)
+	b[0] = 4 // ACL_REVISION_DS
+	binary.LittleEndian.PutUint16(b[2:], uint16(size))
+	binary.LittleEndian.PutUint16(b[4:], uint16(len(aces)))
+	copy(b[8:], body)
+	return (*windows.ACL)(unsafe.Pointer(&words[0]))
+}
+
+// condition is a callback entry's application data: a conditional
+// entry's "artx" mark and a token or two. judge does not read it (any
+// condition may hold), so it need not be a valid expression.
+var condition = append([]byte("artx"), 0x51, 0, 0, 0, 0, 0x89, 0)
+
+// TestJudgeACETypes: every kind of allowing entry with a write right for
+// an account others than the trusted ones is refused (plain, callback,
+// object and callback object, with and without their GUIDs); denying,
+// audit and read-only entries pass; CREATOR OWNER passes and CREATOR
+// GROUP does not; an allowing kind judge cannot read is refused.
+func TestJudgeACETypes(t *testing.T) {
+	sy, bu := sidOf(t, "S-1-5-18"), sidOf(t, "S-1-5-32-545")
+	const modify, read = windows.ACCESS_MASK(0x1301bf), windows.ACCESS_MASK(0x1200a9)
+	const oici = windows.OBJECT_INHERIT_ACE | windows.CONTAINER_INHERIT_ACE
+	const users = `BUILTIN\Users|S-1-5-32-545`
+	for _, tc := range []struct {
+		name string
+		ace  []byte
+		want []string // substrings (| alternatives) of the error; nil: passes
+	}{
+		{"allowed", rawACE(0x0, oici, modify, bu, false, 0, 0, nil), []string{users}},
+		{"allowed, read only", rawACE(0x0, oici, read, bu, false, 0, 0, nil), nil},
+		{"allowed, GENERIC_WRITE", rawACE(0x0, oici|windows.INHERIT_ONLY_ACE, windows.GENERIC_WRITE, bu, false, 0, 0, nil), []string{users}},
+		{"callback (conditional)", rawACE(0x9, oici, modify, bu, false, 0, 0, condition), []string{users}},
+		{"callback, read only", rawACE(0x9, oici, read, bu, false, 0, 0, condition), nil},
+		{"object, no GUID", rawACE(0x5, oici, modify, bu, true, 0, 0, nil), []string{users}},
+		{"object, object type", rawACE(0x5, oici, modify, bu, true, 0x1, 1, nil), []string{users}},
+		{"object, inherited object type", rawACE(0x5, oici, modify, bu, true, 0x2, 1, nil), []string{users}},
+		{"object, both GUIDs", rawACE(0x5, oici, windows.WRITE_DAC, bu, true, 0x3, 2, nil), []string{users}},
+		{"object, both GUIDs, read only", rawACE(0x5, oici, read, bu, true, 0x3, 2, nil), nil},
+		{"callback object", rawACE(0xB, oici, modify, bu, true, 0x1, 1, condition), []string{users}},
+		{"callback object, no GUID", rawACE(0xB, oici, windows.FILE_APPEND_DATA, bu, true, 0, 0, condition), []string{users}},
+		{"denied", rawACE(0x1, oici, fileAllAccess, bu, false, 0, 0, nil), nil},
+		{"denied object", rawACE(0x6, oici, fileAllAccess, bu, true, 0x1, 1, nil), nil},
+		{"denied callback", rawACE(0xA, oici, fileAllAccess, bu, false, 0, 0, condition), nil},
+		{"denied callback object", rawACE(0xC, oici, fileAllAccess, bu, true, 0, 0, condition), nil},
+		{"audit", rawACE(0x2, oici, fileAllAccess, bu, false, 0, 0, nil), nil},
+		{"CREATOR OWNER, inherit-only", rawACE(0x0, oici|windows.INHERIT_ONLY_ACE, fileAllAccess, sidOf(t, "S-1-3-0"), false, 0, 0, nil), nil},
+		{"CREATOR GROUP", rawACE(0x0, oici|windows.INHERIT_ONLY_ACE, fileAllAccess, sidOf(t, "S-1-3-1"), false, 0, 0, nil), []string{`CREATOR GROUP|S-1-3-1`}},
+		{"TrustedInstaller", rawACE(0x0, oici, fileAllAccess, sidOf(t, trustedInstaller), false, 0, 0, nil), nil},
+		{"compound", rawACE(0x4, 0, fileAllAccess, bu, false, 0, 0, nil), []string{"cannot judge", "an entry of type 0x4"}},
+		{"a type newer than judge", rawACE(0x20, 0, fileAllAccess, bu, false, 0, 0, nil), []string{"cannot judge", "an entry of type 0x20"}},
+		{"object entry announcing GUIDs it lacks", rawACE(0x5, 0, fileAllAccess, bu, true, 0x3, 0, nil), []string{"cannot judge", "a truncated entry of type 0x5"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dacl := rawACL(rawACE(0x0, oici, fileAllAccess, sy, false, 0, 0, nil), tc.ace)
+			path := `C:\ProgramData\vssmirror\state`
+			err := judge(path, true, sy, dacl, trust{})
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, path+" "), msg)
+			assert.Contains(t, msg, `icacls "`+path+`" /inheritance:r /grant:r SYSTEM:(OI)(CI)F Administrators:(OI)(CI)F`)
+			assertNames(t, msg, tc.want)
+		})
+	}
+}
+
+// assertNames checks that msg holds each of want (one of its |
+// alternatives: an account's name, or its SID where it has none).
+func assertNames(t *testing.T, msg string, want []string) {
+	t.Helper()
+	for _, alt := range want {
+		found := false
+		for _, w := range strings.Split(alt, "|") {
+			found = found || strings.Contains(msg, w)
+		}
+		assert.True(t, found, "the error names %s: %s", alt, msg)
+	}
+}
+
+// TestJudgeOwner: SYSTEM, Administrators, TrustedInstaller and the account
+// running vssmirror may own what it runs; any other owner is refused (an
+// owner can always rewrite the DACL), named, with the icacls /setowner
+// that fixes it; the message for a file has no inheritance flags.
+func TestJudgeOwner(t *testing.T) {
+	sy := sidOf(t, "S-1-5-18")
+	self := newTrust()
+	require.NotNil(t, self.self, "the token's user")
+	private := rawACL(rawACE(0x0, 0, fileAllAccess, sy, false, 0, 0, nil))
+	for _, tc := range []struct {
+		name  string
+		owner *windows.SID
+		want  []string
+	}{
+		{"SYSTEM", sy, nil},
+		{"Administrators", sidOf(t, "S-1-5-32-544"), nil},
+		{"TrustedInstaller", sidOf(t, trustedInstaller), nil},
+		{"the account running vssmirror", self.self, nil},
+		{"Users", sidOf(t, "S-1-5-32-545"), []string{`BUILTIN\Users|S-1-5-32-545`}},
+		{"ANONYMOUS LOGON", sidOf(t, "S-1-5-7"), []string{`ANONYMOUS LOGON|S-1-5-7`}},
+		{"an account nobody can name", sidOf(t, "S-1-5-21-1111111111-2222222222-3333333333-1234"), []string{"S-1-5-21-1111111111-2222222222-3333333333-1234"}},
+		{"CREATOR OWNER", sidOf(t, "S-1-3-0"), []string{`CREATOR OWNER|S-1-3-0`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, dir := range []bool{true, false} {
+				path := `C:\vssmirror\job.yaml`
+				err := judge(path, dir, tc.owner, private, self)
+				if tc.want == nil {
+					assert.NoError(t, err)
+					continue
+				}
+				require.Error(t, err)
+				msg := err.Error()
+				assert.True(t, strings.HasPrefix(msg, path+" is owned by "), msg)
+				assert.Contains(t, msg, `icacls "`+path+`" /setowner Administrators`)
+				assertNames(t, msg, tc.want)
+			}
+		})
+	}
+	t.Run("the account running vssmirror, unknown", func(t *testing.T) {
+		assert.Error(t, judge(`C:\x`, true, self.self, private, trust{}))
+	})
+	t.Run("no owner", func(t *testing.T) {
+		err := judge(`C:\x`, true, nil, private, self)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `C:\x has no owner`)
+	})
+	t.Run("owner and entries both wrong", func(t *testing.T) {
+		bu := sidOf(t, "S-1-5-32-545")
+		err := judge(`C:\x\job.yaml`, false, bu, rawACL(rawACE(0x0, 0, fileAllAccess, bu, false, 0, 0, nil)), self)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `C:\x\job.yaml is owned by `)
+		assert.Contains(t, err.Error(), `C:\x\job.yaml grants write access to `)
+		assert.Contains(t, err.Error(), `/grant:r SYSTEM:F Administrators:F`, "a file's fix has no inheritance flags")
+	})
+	t.Run("NULL DACL", func(t *testing.T) {
+		err := judge(`C:\x`, true, sy, nil, self)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `C:\x has no DACL`)
+	})
+}
+
+// TestCheckPrivateOwner gives a folder and a file to another account and
+// checks that CheckPrivate reads the owner and refuses them. On Windows
+// the owner is set to BUILTIN\Users (SeRestorePrivilege: elevated only).
+// Wine keeps no owner but the unix one (SetNamedSecurityInfo's owner is
+// dropped) and reads a path a unix account other than its own owns as
+// owned by ANONYMOUS LOGON: there the test chowns with the unix chown.
+func TestCheckPrivateOwner(t *testing.T) {
+	dir := filepath.Join(testDir(t), "owned")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	file := filepath.Join(dir, "job.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("version: 1\n"), 0o644))
+	for _, p := range []string{dir, file} {
+		require.NoError(t, CheckPrivate(p), "owned by the account running the test")
+	}
+	for _, p := range []string{file, dir} {
+		want := giveAway(t, p)
+		err := CheckPrivate(p)
+		require.Error(t, err, "%s is owned by %s", p, want)
+		assert.Contains(t, err.Error(), p+" is owned by ")
+		assert.Contains(t, err.Error(), `/setowner Administrators`)
+		assertNames(t, err.Error(), []string{want})
+	}
+}
+
+// giveAway makes another account the owner of path and returns how the
+// error names it.
+func giveAway(t *testing.T, path string) string {
+	t.Helper()
+	if underWine() != "" {
+		unixChown(t, path, 65534)
+		return `ANONYMOUS LOGON|S-1-5-7`
+	}
+	enablePrivilege(t, "SeRestorePrivilege")
+	users := sidOf(t, "S-1-5-32-545")
+	if err := windows.SetNamedSecurityInfo(path, windows.SE_FILE_OBJECT, windows.OWNER_SECURITY_INFORMATION, users, nil, nil, nil); err != nil {
+		if !windows.GetCurrentProcessToken().IsElevated() {
+			t.Skipf("not elevated: making BUILTIN\\Users the owner of %s needs SeRestorePrivilege (%v)", path, err)
+		}
+		require.NoError(t, err)
+	}
+	return `BUILTIN\Users|S-1-5-32-545`
+}
+
+// enablePrivilege enables a privilege the token holds (an elevated
+// administrator's SeRestorePrivilege is held but disabled).
+func enablePrivilege(t *testing.T, name string) {
+	t.Helper()
+	var token windows.Token
+	require.NoError(t, windows.OpenProcessToken(windows.CurrentProcess(), windows.TOKEN_ADJUST_PRIVILEGES|windows.TOKEN_QUERY, &token))
+	defer token.Close()
+	var luid windows.LUID
+	require.NoError(t, windows.LookupPrivilegeValue(nil, windows.StringToUTF16Ptr(name), &luid))
+	tp := windows.Tokenprivileges{PrivilegeCount: 1, Privileges: [1]windows.LUIDAndAttributes{{Luid: luid, Attributes: windows.SE_PRIVILEGE_ENABLED}}}
+	windows.AdjustTokenPrivileges(token, false, &tp, 0, nil, nil) // not held: SetNamedSecurityInfo says so
+}
+
+// owner reads path's owner back from the system.
+func owner(t *testing.T, path string) string {
+	t.Helper()
+	sd, err := windows.GetNamedSecurityInfo(path, windows.SE_FILE_OBJECT, windows.OWNER_SECURITY_INFORMATION)
+	require.NoError(t, err)
+	o, _, err := sd.Owner()
+	require.NoError(t, err)
+	return o.String()
+}
+
+// unixChown gives path to another unix account under wine, with the unix
+// chown: wine starts a unix program as it would a Windows one, but
+// returns no handle to wait on, so the owner is polled until wine reads
+// it as ANONYMOUS LOGON's (its name for any unix account but its own).
+// Without root, chown fails and the test skips.
+func unixChown(t *testing.T, path string, uid int) {
+	t.Helper()
+	get := windows.NewLazySystemDLL("kernel32.dll").NewProc("wine_get_unix_file_name")
+	require.NoError(t, get.Find())
+	p, _, _ := get.Call(uintptr(unsafe.Pointer(windows.StringToUTF16Ptr(path))))
+	require.NotZero(t, p, "the unix path of %s", path)
+	unixPath := windows.BytePtrToString(*(**byte)(unsafe.Pointer(&p))) // wine's heap; left to the process's end
+	chown := ""
+	for _, c := range []string{`Z:\usr\bin\chown`, `Z:\bin\chown`} {
+		if _, err := os.Stat(c); err == nil {
+			chown = c
+			break
+		}
+	}
+	if chown == "" {
+		t.Skip("no unix chown to give a path to another account under wine")
+	}
+	cmdline, err := windows.UTF16PtrFromString(windows.ComposeCommandLine([]string{chown, fmt.Sprint(uid), unixPath}))
+	require.NoError(t, err)
+	si := windows.StartupInfo{Cb: uint32(unsafe.Sizeof(windows.StartupInfo{}))}
+	var pi windows.ProcessInformation
+	require.NoError(t, windows.CreateProcess(windows.StringToUTF16Ptr(chown), cmdline, nil, nil, false, 0, nil, nil, &si, &pi), "starting %s", chown)
+	for start := time.Now(); owner(t, path) != "S-1-5-7"; time.Sleep(20 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Skipf("%s %d %s did not give the path away (owner %s): it needs root", chown, uid, unixPath, owner(t, path))
+		}
+	}
+}
+
+// TestCheckPrivateFile: a file Everyone may write is refused, with a fix
+// for a file (no inheritance flags). Wine round-trips Everyone's entry
+// through the unix mode, so this runs there too.
+func TestCheckPrivateFile(t *testing.T) {
+	file := filepath.Join(testDir(t), "job.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("version: 1\n"), 0o644))
+	require.NoError(t, setDACL(file, "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;WD)"))
+	_, aces := readDACL(t, file)
+	var everyone windows.ACCESS_MASK
+	for _, a := range aces {
+		if a.sid == "S-1-1-0" && a.typ == windows.ACCESS_ALLOWED_ACE_TYPE {
+			everyone |= a.mask
+		}
+	}
+	require.NotZero(t, everyone&windows.FILE_WRITE_DATA, "the DACL read back lets Everyone write: %+v", aces)
+	err := CheckPrivate(file)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), file+" grants write access to Everyone")
+	assert.Contains(t, err.Error(), `icacls "`+file+`" /inheritance:r /grant:r SYSTEM:F Administrators:F`)
+	assert.Contains(t, err.Error(), "use another file")
+
+	require.NoError(t, setDACL(file, "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;0x1200a9;;;WD)"))
+	assert.NoError(t, CheckPrivate(file))
+}
+
+// TestMkdirPrivateRace: a folder that appears between MkdirPrivate's look
+// and its creation is judged, not trusted (as if a user had created it
+// first, open to Everyone); nothing is created in it.
+func TestMkdirPrivateRace(t *testing.T) {
+	open := filepath.Join(testDir(t), "open")
+	require.NoError(t, os.Mkdir(open, 0o755))
+	require.NoError(t, setDACL(open, "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;WD)"))
+	below := filepath.Join(open, "state")
+	err := mkdirEach([]string{below, open})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), open+" grants write access to Everyone")
+	assert.NoDirExists(t, below)
+}
+
+// TestMkdirPrivateLongPath: folders past MAX_PATH are created too (with
+// the \\?\ prefix CreateDirectory needs for them), each private.
+func TestMkdirPrivateLongPath(t *testing.T) {
+	dir := testDir(t)
+	var levels []string
+	for len(dir) < 300 {
+		dir = filepath.Join(dir, strings.Repeat("x", 60))
+		levels = append(levels, dir)
+	}
+	require.NoError(t, MkdirPrivate(dir))
+	for _, d := range levels {
+		assert.DirExists(t, d)
+		assert.NoError(t, CheckPrivate(d))
+	}
 }

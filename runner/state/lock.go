@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -54,15 +55,45 @@ func Running(stateDir, jobName string) bool {
 	return !ok
 }
 
-// MkdirPrivate creates dir (and its parents) if needed. On Windows a folder
-// it creates gets a protected DACL: SYSTEM and Administrators full control,
-// no inherited entries, nothing for anyone else (see acl_windows.go).
+// MkdirPrivate creates dir and every missing folder above it, each one
+// private from the moment it exists: on Windows created with a protected
+// DACL (SYSTEM and Administrators full control, nothing inherited, nothing
+// for anyone else; see acl_windows.go), elsewhere with mode 0700. An
+// existing folder is left as it is: CheckPrivate judges it. A folder that
+// appears between the look and the creation (another run creating it too,
+// or someone racing it) is judged by CheckPrivate instead of trusted.
 func MkdirPrivate(dir string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	// The missing folders, from dir up to the first that exists.
+	var missing []string
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		missing = append(missing, d)
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
 	}
-	return protect(dir)
+	return mkdirEach(missing)
+}
+
+// mkdirEach creates the folders of missing, the last (topmost) first.
+func mkdirEach(missing []string) error {
+	for i := len(missing) - 1; i >= 0; i-- {
+		err := mkdirPrivate(missing[i])
+		if errors.Is(err, fs.ErrExist) {
+			err = CheckPrivate(missing[i])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
