@@ -102,8 +102,8 @@ func TestFoldersPrivateEveryPath(t *testing.T) {
 			c := foldersPrivate(p.opts)
 			assert.False(t, c.OK)
 			assert.Equal(t, "folders-private", c.Name)
-			assert.Contains(t, c.Message, tc.what+": "+tc.path+" is writable by group or others (mode ")
-			assert.Contains(t, c.Message, `chmod go-w "`+tc.path+`"`)
+			assert.Contains(t, c.Message, tc.what+": "+tc.path+" is writable by others (mode ")
+			assert.Contains(t, c.Message, `chmod o-w "`+tc.path+`"`)
 		})
 	}
 	require.True(t, foldersPrivate(p.opts).OK, "every path is private again")
@@ -189,7 +189,7 @@ func TestRunRefusesOpenJournalFile(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, report.PreflightFailed, rep.Outcome)
 	assert.Equal(t, 12, rep.ExitCode)
-	assert.Contains(t, err.Error(), "the job's state file: "+jp+" is writable by group or others")
+	assert.Contains(t, err.Error(), "the job's state file: "+jp+" is writable by others")
 	assert.Len(t, e.shadows(), 1, "the foreign shadow is untouched")
 }
 
@@ -248,7 +248,7 @@ func TestCleanupChecksStatePrivate(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, report.PreflightFailed, rep.Outcome)
 			assert.Equal(t, 12, rep.ExitCode)
-			assert.Contains(t, err.Error(), "preflight folders-private: "+want+" is writable by group or others")
+			assert.Contains(t, err.Error(), "preflight folders-private: "+want+" is writable by others")
 			require.NotEmpty(t, rep.Preflight)
 			last := rep.Preflight[len(rep.Preflight)-1]
 			assert.Equal(t, "folders-private", last.Name)

@@ -21,9 +21,11 @@ func mkdirPrivate(dir string) error {
 }
 
 // CheckPrivate reports a folder or file that someone other than root and
-// the account running vssmirror can change. Off Windows that is a path
-// owned by another account (its owner can chmod it at any time) or one
-// writable by group or others. The path itself is judged, through
+// the account running vssmirror can change. Off Windows (where vssmirror
+// runs only test doubles) that is a path owned by another account (its
+// owner can chmod it at any time) or one writable by others. Group write
+// is allowed: user accounts' usual umask 002 gives their files to their
+// own private group, and a fresh clone must pass its tests under it. The path itself is judged, through
 // symbolic links; a path that does not exist passes (vssmirror creates
 // its folders private; a missing file is reported by what reads it).
 func CheckPrivate(path string) error {
@@ -43,8 +45,8 @@ func CheckPrivate(path string) error {
 		problems = append(problems, fmt.Sprintf("%s is owned by %s, neither root nor the account running vssmirror (%s): its owner can change its mode at any time; chown root %q (or to the account running vssmirror) or use another %s",
 			path, account(uid), account(os.Getuid()), path, kind))
 	}
-	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
-		problems = append(problems, fmt.Sprintf("%s is writable by group or others (mode %v): anyone who can write there can steer what runs elevated; chmod go-w %q",
+	if perm := fi.Mode().Perm(); perm&0o002 != 0 {
+		problems = append(problems, fmt.Sprintf("%s is writable by others (mode %v): anyone who can write there can steer what runs elevated; chmod o-w %q",
 			path, perm, path))
 	}
 	if len(problems) > 0 {

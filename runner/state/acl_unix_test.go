@@ -24,9 +24,9 @@ func needRoot(t *testing.T) {
 	}
 }
 
-// TestCheckPrivateModes: a folder or a file that group or others may write
-// is refused, naming the path, its mode and the chmod to run; read and
-// execute bits are fine.
+// TestCheckPrivateModes: a folder or a file that others may write is
+// refused, naming the path, its mode and the chmod to run; read and execute
+// bits, and group write (umask 002 accounts), are fine.
 func TestCheckPrivateModes(t *testing.T) {
 	for _, tc := range []struct {
 		dir  bool
@@ -35,13 +35,13 @@ func TestCheckPrivateModes(t *testing.T) {
 	}{
 		{true, 0o700, true},
 		{true, 0o755, true},
-		{true, 0o775, false},
+		{true, 0o775, true},
 		{true, 0o757, false},
 		{true, 0o1777, false},
 		{false, 0o600, true},
 		{false, 0o644, true},
 		{false, 0o755, true},
-		{false, 0o664, false},
+		{false, 0o664, true},
 		{false, 0o646, false},
 		{false, 0o666, false},
 	} {
@@ -59,8 +59,8 @@ func TestCheckPrivateModes(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), p+" is writable by group or others (mode ")
-			assert.Contains(t, err.Error(), "chmod go-w \""+p+"\"")
+			assert.Contains(t, err.Error(), p+" is writable by others (mode ")
+			assert.Contains(t, err.Error(), "chmod o-w \""+p+"\"")
 		})
 	}
 }
@@ -83,14 +83,14 @@ func TestCheckPrivateOwner(t *testing.T) {
 		assert.Contains(t, err.Error(), p+" is owned by uid 65534")
 		assert.Contains(t, err.Error(), "neither root nor the account running vssmirror (uid 0")
 		assert.Contains(t, err.Error(), "chown root \""+p+"\"")
-		assert.NotContains(t, err.Error(), "writable by group", "only the owner is wrong")
+		assert.NotContains(t, err.Error(), "writable by others", "only the owner is wrong")
 	}
 	// Both wrong: both are said.
 	require.NoError(t, os.Chmod(file, 0o666))
 	err := CheckPrivate(file)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is owned by uid 65534")
-	assert.Contains(t, err.Error(), "is writable by group or others (mode -rw-rw-rw-)")
+	assert.Contains(t, err.Error(), "is writable by others (mode -rw-rw-rw-)")
 	// Back to root: passes again.
 	require.NoError(t, os.Chown(dir, 0, 0))
 	assert.NoError(t, CheckPrivate(dir))
@@ -104,7 +104,7 @@ func TestCheckPrivateLink(t *testing.T) {
 	require.NoError(t, os.Chmod(target, 0o666))
 	link := filepath.Join(base, "link")
 	require.NoError(t, os.Symlink(target, link))
-	assert.ErrorContains(t, CheckPrivate(link), "writable by group or others")
+	assert.ErrorContains(t, CheckPrivate(link), "writable by others")
 }
 
 // TestCheckPrivateMissingUnix: what does not exist passes, also below a
@@ -148,7 +148,7 @@ func TestMkdirPrivateRace(t *testing.T) {
 	below := filepath.Join(open, "state")
 	err := mkdirEach([]string{below, open}) // as if both were missing when looked at
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), open+" is writable by group or others")
+	assert.Contains(t, err.Error(), open+" is writable by others")
 	assert.NoDirExists(t, below, "nothing is created in it")
 
 	private := filepath.Join(base, "private")
