@@ -127,6 +127,12 @@ func TestWinUnitACL(t *testing.T) {
 		"TestMkdirPrivateInherited":     wuPassOrSkip,
 		"TestCheckPrivate":              wuPassOrSkip,
 		"TestCheckPrivateNullDACL":      wuPassOrSkip,
+		"TestJudgeACETypes":             wuPass,
+		"TestJudgeOwner":                wuPass,
+		"TestCheckPrivateOwner":         wuPassOrSkip,
+		"TestCheckPrivateFile":          wuPass,
+		"TestMkdirPrivateRace":          wuPass,
+		"TestMkdirPrivateLongPath":      wuPass,
 	})
 }
 
