@@ -22,11 +22,12 @@ import (
 // call's script is rendered from the cleanup-ids template and linted.
 //
 // Whether a shadow is gone is read from what does not depend on the
-// language of diskshadow's messages: the script lists the shadows after
-// the delete, and a shadow whose ID no longer appears after the `-> list
-// shadows all` echo is gone; one whose ID still appears is left. When the
-// listing did not run, only the HRESULT of VSS_E_OBJECT_NOT_FOUND (the
-// shadow was already gone) counts as gone.
+// language of diskshadow's messages, and only from positive evidence
+// (judgeDelete): the script lists the shadows after the delete; the shadow
+// is gone when the listing finished (its echo, no failure for it, the
+// `exit` echo after it, exit code 0) without its ID. VSS_E_OBJECT_NOT_FOUND
+// (80042308) on the delete means it was already gone. Anything else leaves
+// it in the journal.
 func (r *run) deleteJournaled(dir string) report.CleanupResult {
 	res := report.CleanupResult{Attempted: true, Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}
 	res.Command = cleanupCommand(r.opts.ConfigPath, r.opts.StateDir)
