@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -134,6 +135,11 @@ func runPrivateList(opts Options) *privateList {
 	if p := opts.Job.Robocopy.Path; filepath.IsAbs(p) {
 		l.file("robocopy.path", p)
 	}
+	// A diskshadow given by --diskshadow or VSSMIRROR_DISKSHADOW runs
+	// elevated too (System32's belongs to the system).
+	if p := resolvedDiskshadow(opts.Diskshadow); p != "" {
+		l.file("the diskshadow program (--diskshadow)", p)
+	}
 	return l
 }
 
@@ -221,4 +227,21 @@ func lettersFree(letters []string, used map[string]bool, mine map[string]string)
 			strings.Join(letters, ", "), strings.Join(left, ", "))
 	}
 	return c
+}
+
+// resolvedDiskshadow is the diskshadow program given on the command line or
+// by VSSMIRROR_DISKSHADOW, as an absolute path; "" for System32's.
+func resolvedDiskshadow(given string) string {
+	if given == "" {
+		given = os.Getenv("VSSMIRROR_DISKSHADOW")
+	}
+	if given == "" {
+		return ""
+	}
+	if p, err := exec.LookPath(given); err == nil {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+	}
+	return ""
 }

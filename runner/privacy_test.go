@@ -335,3 +335,17 @@ func TestJournaledLetters(t *testing.T) {
 	c := lettersFree([]string{"S"}, map[string]bool{"S": true}, journaledLetters(dir, "fs"))
 	assert.False(t, c.OK, c.Message)
 }
+
+// A --diskshadow program others can write is refused like vssmirror itself.
+func TestDiskshadowProgramMustBePrivate(t *testing.T) {
+	dir := t.TempDir()
+	ds := filepath.Join(dir, "diskshadow.exe")
+	require.NoError(t, os.WriteFile(ds, []byte("#!/bin/sh\n"), 0o755))
+	require.NoError(t, os.Chmod(ds, 0o777))
+	assert.Equal(t, ds, resolvedDiskshadow(ds))
+	l := &privateList{}
+	l.file("the diskshadow program (--diskshadow)", resolvedDiskshadow(ds))
+	c := l.check()
+	assert.False(t, c.OK)
+	assert.Contains(t, c.Message, "the diskshadow program (--diskshadow): "+ds)
+}
