@@ -34,13 +34,15 @@ const (
 // the order of the exit codes. Event IDs are 100 + the exit code: the
 // Application log source is registered with EventCreate.exe as its message
 // file, which has descriptions for IDs 1 to 1000 only.
-var outcomeTable = []struct {
+type outcomeRow struct {
 	o        Outcome
 	exit     int
 	eventID  uint32
 	severity Severity
 	meaning  string
-}{
+}
+
+var outcomeTable = []outcomeRow{
 	{Success, 0, 100, Info, "success"},
 	{CopyFailed, 10, 110, Warning, "the snapshot worked but files or sources were not copied (the report names them)"},
 	{SnapshotFailed, 11, 111, Error, "the snapshot failed (VSS error, writer or component not included, shadow not created or exposed)"},
@@ -65,26 +67,29 @@ func Outcomes() []Outcome {
 // any outcome vssmirror does not know.
 const ExitFailure = 4
 
-// ExitCode is the process exit code of the outcome.
-func (o Outcome) ExitCode() int {
+// row is the outcome's row of the table; an unknown outcome (a history
+// line written by a newer version, say) gets Failed's, with its meaning.
+func (o Outcome) row() (outcomeRow, bool) {
 	for _, e := range outcomeTable {
 		if e.o == o {
-			return e.exit
+			return e, true
 		}
 	}
-	return ExitFailure
+	for _, e := range outcomeTable {
+		if e.o == Failed {
+			e.meaning = "unknown outcome"
+			return e, false
+		}
+	}
+	panic("report: Failed is missing from the outcome table")
 }
+
+// ExitCode is the process exit code of the outcome (ExitFailure when unknown).
+func (o Outcome) ExitCode() int { r, _ := o.row(); return r.exit }
 
 // EventID is the Windows Event Log event ID written for the outcome; an
 // unknown outcome gets Failed's.
-func (o Outcome) EventID() uint32 {
-	for _, e := range outcomeTable {
-		if e.o == o {
-			return e.eventID
-		}
-	}
-	return Failed.EventID()
-}
+func (o Outcome) EventID() uint32 { r, _ := o.row(); return r.eventID }
 
 // Severity is the type of an outcome's Windows event.
 type Severity string
@@ -98,34 +103,13 @@ const (
 
 // Severity is the type of the outcome's Windows event: information for
 // success, a warning when files were not copied, an error otherwise.
-func (o Outcome) Severity() Severity {
-	for _, e := range outcomeTable {
-		if e.o == o {
-			return e.severity
-		}
-	}
-	return Error
-}
+func (o Outcome) Severity() Severity { r, _ := o.row(); return r.severity }
 
 // Meaning is the outcome's one-line explanation, as in --help's EXIT STATUS.
-func (o Outcome) Meaning() string {
-	for _, e := range outcomeTable {
-		if e.o == o {
-			return e.meaning
-		}
-	}
-	return "unknown outcome"
-}
+func (o Outcome) Meaning() string { r, _ := o.row(); return r.meaning }
 
 // Known reports whether o is one of the outcomes above.
-func (o Outcome) Known() bool {
-	for _, e := range outcomeTable {
-		if e.o == o {
-			return true
-		}
-	}
-	return false
-}
+func (o Outcome) Known() bool { _, ok := o.row(); return ok }
 
 // SourceOutcome is what happened to one source: robocopy's class
 // (success, partial, fatal) or one of the two outcomes robocopy never
