@@ -27,14 +27,14 @@ const (
 func exitStatusHelp() string {
 	var b strings.Builder
 	b.WriteString("EXIT STATUS:\n")
-	b.WriteString("   0   success\n")
+	fmt.Fprintf(&b, "   0   success (run: event ID %d)\n", report.Success.EventID())
 	fmt.Fprintf(&b, "   %d   lint --strict found warnings (and no errors); guard: the deletion guard refused (exit %d)\n", exitLintWarn, robocmd.GuardRefusedExit)
 	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed)\n", exitUsage)
 	fmt.Fprintf(&b, "   %d   lint found errors\n", exitLintError)
-	fmt.Fprintf(&b, "   %d   %s\n", exitFailure, report.Failed.Meaning())
+	fmt.Fprintf(&b, "   %d   %s (run: event ID %d)\n", exitFailure, report.Failed.Meaning(), report.Failed.EventID())
 	for _, o := range report.Outcomes() {
 		if o.ExitCode() >= 10 {
-			fmt.Fprintf(&b, "   %d  run: %s\n", o.ExitCode(), o.Meaning())
+			fmt.Fprintf(&b, "   %d  run: %s (event ID %d)\n", o.ExitCode(), o.Meaning(), o.EventID())
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

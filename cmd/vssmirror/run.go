@@ -37,7 +37,10 @@ func runCommand() *cli.Command {
 		Usage: "take the snapshot, mirror it and clean up, with a JSON report",
 		Description: "Renders the scripts into <scripts_dir>\\runs\\<run id>\\ (kept for audit), checks the server,\n" +
 			"runs diskshadow there, journals every shadow as it appears, and deletes whatever the run\n" +
-			"created if it does not end cleanly. The exit code says what happened (see EXIT STATUS).",
+			"created if it does not end cleanly. The exit code says what happened (see EXIT STATUS);\n" +
+			"each run also writes a Windows event with the outcome's event ID. The job file's timeout\n" +
+			"(default 12h) bounds the run, and its retention (keep_runs 30, keep_days 14) prunes old\n" +
+			"run folders at the end of each run.",
 		Flags: append(runFlags(),
 			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after this long, then clean up (default: the job's timeout field, 12h unless set)"},
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
