@@ -15,7 +15,7 @@ type Writer struct {
 }
 
 const (
-	srcSeedExchange = "the Exchange 2007 diskshadow script of the project's seed documents (writer verify/exclude lines with their names)"
+	srcSeedExchange = "a published Exchange 2007 diskshadow backup script (its writer verify/exclude lines name each writer); check with `diskshadow list writers` on your server"
 	srcInBox        = "Microsoft Learn, In-Box VSS Writers (learn.microsoft.com/windows/win32/vss/in-box-vss-writers), writer class ID as `vssadmin list writers` prints it"
 	srcSQL          = "SQL Server VSS Writer (SqlServerWriter), writer class ID as `vssadmin list writers` prints it on SQL Server hosts; Microsoft Learn, SQL Server VSS writer backup guide"
 	srcHyperV       = "Microsoft Hyper-V VSS Writer, writer class ID as `vssadmin list writers` prints it on Hyper-V hosts; Microsoft Learn, In-Box VSS Writers (Hyper-V writer)"
