@@ -440,39 +440,60 @@ func TestGeneratedLogParses(t *testing.T) {
 // list grows (B/op must stay flat: memory does not depend on the log's
 // size); "jobs" appends ever more runs (B/op grows only with the per-run
 // results kept). The generated job is replayed, so generating costs nothing.
+// "utf8" is the job as generated; "utf16le" is the same job encoded as
+// UTF-16LE with a byte order mark, as /UNILOG+ writes it (the logs vssmirror
+// writes). The size in a name and MB/s are of the file's bytes: a UTF-16
+// log of a size holds about half the lines of a UTF-8 one.
 func BenchmarkParseLog(b *testing.B) {
 	job, err := io.ReadAll(&genLog{jobs: 1, filesPerJob: 20_000})
 	require.NoError(b, err)
 	bodyStart := bytes.Index(job, []byte("\t    Newer"))
 	summary := bytes.LastIndex(job, []byte("\r\n------"))
-	head, body, tail := job[:bodyStart], job[bodyStart:summary], job[summary:]
-	for _, size := range []struct {
-		name  string
-		bytes int64
-	}{{"10MB", 10 << 20}, {"100MB", 100 << 20}, {"1GB", 1 << 30}} {
-		b.Run("onejob/"+size.name, func(b *testing.B) {
-			n := int(size.bytes / int64(len(body)))
-			b.SetBytes(int64(len(head) + n*len(body) + len(tail)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				r := io.MultiReader(bytes.NewReader(head), &repeatReader{data: body, n: n}, bytes.NewReader(tail))
-				l, err := ParseLog(r, LogOptions{})
-				if err != nil || len(l.Jobs) != 1 || !l.Jobs[0].Summary {
-					b.Fatal(err)
+	u16 := func(s []byte) []byte {
+		out, err := unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewEncoder().Bytes(s)
+		require.NoError(b, err)
+		return out
+	}
+	for _, enc := range []struct {
+		name string
+		bom  []byte
+		conv func([]byte) []byte
+	}{
+		{"utf8", nil, func(s []byte) []byte { return s }},
+		{"utf16le", []byte{0xFF, 0xFE}, u16},
+	} {
+		head := append(append([]byte{}, enc.bom...), enc.conv(job[:bodyStart])...)
+		body, tail := enc.conv(job[bodyStart:summary]), enc.conv(job[summary:])
+		encJob := enc.conv(job)
+		for _, size := range []struct {
+			name  string
+			bytes int64
+		}{{"10MB", 10 << 20}, {"100MB", 100 << 20}, {"1GB", 1 << 30}} {
+			b.Run(enc.name+"/onejob/"+size.name, func(b *testing.B) {
+				n := int(size.bytes / int64(len(body)))
+				b.SetBytes(int64(len(head) + n*len(body) + len(tail)))
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					r := io.MultiReader(bytes.NewReader(head), &repeatReader{data: body, n: n}, bytes.NewReader(tail))
+					l, err := ParseLog(r, LogOptions{})
+					if err != nil || len(l.Jobs) != 1 || !l.Jobs[0].Summary {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
-		b.Run("jobs/"+size.name, func(b *testing.B) {
-			n := int(size.bytes / int64(len(job)))
-			b.SetBytes(int64(n * len(job)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				l, err := ParseLog(&repeatReader{data: job, n: n}, LogOptions{})
-				if err != nil || len(l.Jobs) != n {
-					b.Fatal(err, len(l.Jobs))
+			})
+			b.Run(enc.name+"/jobs/"+size.name, func(b *testing.B) {
+				n := int(size.bytes / int64(len(encJob)))
+				b.SetBytes(int64(len(enc.bom) + n*len(encJob)))
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					r := io.MultiReader(bytes.NewReader(enc.bom), &repeatReader{data: encJob, n: n})
+					l, err := ParseLog(r, LogOptions{})
+					if err != nil || len(l.Jobs) != n {
+						b.Fatal(err, len(l.Jobs))
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
