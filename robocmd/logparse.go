@@ -125,7 +125,10 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 	switch {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		log.Encoding = "utf-16le"
-		src = bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), peekBytes)
+		br.Discard(2) // the byte order mark
+		// What vssmirror's /UNILOG+ writes: converted by hand, in large
+		// chunks, at about twice x/text's speed.
+		src = bufio.NewReaderSize(newUTF16LEReader(br, peekBytes), peekBytes)
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		log.Encoding = "utf-16be"
 		src = bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), peekBytes)
