@@ -49,11 +49,14 @@ func resolveDiskshadow(given string) report.Check {
 	return c
 }
 
+// windowsChecks are the preflight checks that run only on Windows.
+var windowsChecks = []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"}
+
+// SkippableChecks are the preflight checks --skip-check may name.
+var SkippableChecks = append([]string{"folders-private"}, windowsChecks...)
+
 // preflight runs the checks that need no lock, in order, and returns them
 // all; the first failure is also returned as a *PreflightError.
-// SkippableChecks are the preflight checks --skip-check may name.
-var SkippableChecks = []string{"folders-private", "windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"}
-
 func preflight(j *job.Job, opts Options, letters []string) ([]report.Check, string, error) {
 	var checks []report.Check
 	skip := opts.SkipChecks
@@ -86,7 +89,7 @@ func preflight(j *job.Job, opts Options, letters []string) ([]report.Check, stri
 	}
 	if !platformChecks {
 		skip := "skipped: not Windows (running a diskshadow test double)"
-		for _, n := range []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"} {
+		for _, n := range windowsChecks {
 			checks = append(checks, report.Check{Name: n, Skipped: true, Message: skip})
 		}
 		return checks, ds.Message, nil
