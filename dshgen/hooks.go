@@ -60,7 +60,6 @@ type CheckRoot struct {
 type HashPlan struct {
 	Exe       string // vssmirror.exe, which hashes and compares
 	Sample    int
-	CopiedMax int
 	Sources   []CopySource
 }
 
@@ -124,7 +123,7 @@ func hookPlans(p *Plan, j *job.Job) error {
 		}
 	}
 	if j.Verify.SampleHashes > 0 {
-		c.Hashes = &HashPlan{Exe: j.Guard.VssmirrorPath, Sample: j.Verify.SampleHashes, CopiedMax: j.Verify.HashCopiedMax, Sources: p.Sources}
+		c.Hashes = &HashPlan{Exe: j.Guard.VssmirrorPath, Sample: j.Verify.SampleHashes, Sources: p.Sources}
 		if !isASCII(c.Hashes.Exe) {
 			p.UTF8 = true
 		}
