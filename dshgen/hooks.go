@@ -58,9 +58,9 @@ type CheckRoot struct {
 
 // HashPlan is the sample-hash comparison of verify.sample_hashes.
 type HashPlan struct {
-	Exe       string // vssmirror.exe, which hashes and compares
-	Sample    int
-	Sources   []CopySource
+	Exe     string // vssmirror.exe, which hashes and compares
+	Sample  int
+	Sources []CopySource
 }
 
 // EseutilResults is the name of the eseutil results file in the run folder.
