@@ -422,3 +422,21 @@ func TestRulesDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterRule: a rule kept in its own file registers itself and its
+// check sees the script as diskshadow reads it.
+func TestRegisterRule(t *testing.T) {
+	savedRules, savedChecks := Rules, extraChecks
+	t.Cleanup(func() { Rules, extraChecks = savedRules, savedChecks })
+	Rules = append([]Rule{}, Rules...)
+	registerRule(Rule{ID: "test-providers", Severity: SevWarning, Summary: "s", Docs: "d"}, func(l *linter, s *Script) {
+		for _, st := range s.Statements {
+			if st.String() == "list providers" {
+				l.add(st.Line, "test-providers", "seen")
+			}
+		}
+	})
+	// Line 1 is `list providers` once its LF cut drops the extra s.
+	assert.Equal(t, []string{"1:line-endings", "1:lf-cut", "1:test-providers", "2:test-providers"}, rulesOf(lintText(t, "list providerss\nlist providers\r\n")))
+	assert.Panics(t, func() { registerRule(Rule{ID: "test-providers"}, nil) })
+}
