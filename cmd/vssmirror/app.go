@@ -43,6 +43,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			guardCommand(),
 			setsCommand(),
 			historyCommand(),
+			fleetCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),

@@ -45,9 +45,9 @@ func (h *History) Page(o PageOptions) *page.HistoryPage {
 		failed = append(failed, page.Sample{Time: r.Start, Value: float64(r.FilesFailed), Status: st, Label: r.RunID})
 	}
 	p.Charts = []page.Chart{
-		page.NewChart("chart-duration", "Duration", dur, page.Duration, o.Location),
-		page.NewChart("chart-bytes", "Bytes copied", bytes, func(v float64) string { return report.HumanBytes(int64(v)) }, o.Location),
-		page.NewChart("chart-failed", "Files failed", failed, func(v float64) string { return fmt.Sprintf("%.4g", v) }, o.Location),
+		page.NewChart("chart-duration", "Duration", dur, page.DurationAxis, o.Location),
+		page.NewChart("chart-bytes", "Bytes copied", bytes, page.BytesAxis, o.Location),
+		page.NewChart("chart-failed", "Files failed", failed, page.CountAxis, o.Location),
 	}
 	for _, r := range slices.Backward(h.Runs) {
 		row := page.HistoryRow{Status: page.StatusOf(r.Outcome, r.ShadowsLeaked), Start: r.Start.In(o.Location).Format(page.TimeLayout),

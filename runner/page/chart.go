@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vssmirror/vssmirror/runner/report"
 )
 
 // Chart geometry, in SVG user units (the SVG scales to the page's width).
@@ -38,8 +41,9 @@ type Chart struct {
 
 // Tick is a labelled grid line at Pos (y for value ticks, x for dates).
 type Tick struct {
-	Pos   float64
-	Label string
+	Pos    float64
+	Label  string
+	Anchor string // text-anchor of a date: start, middle, end
 }
 
 // Point is one run on a chart; Title is its tooltip.
@@ -57,10 +61,27 @@ type Sample struct {
 	Label  string // what the tooltip names the run by (its run ID)
 }
 
+// Axis is how a chart's values are scaled and written.
+type Axis struct {
+	Top    func(max float64) float64 // a round top of the axis, at least max
+	Format func(float64) string
+}
+
+// The axes of the history page.
+var (
+	// DurationAxis is seconds, with ticks on round minutes or hours.
+	DurationAxis = Axis{Top: durationTop, Format: Duration}
+	// BytesAxis is bytes, with ticks on round binary units.
+	BytesAxis = Axis{Top: bytesTop, Format: func(v float64) string { return report.HumanBytes(int64(v)) }}
+	// CountAxis is a count, with ticks on whole numbers.
+	CountAxis = Axis{Top: countTop, Format: func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }}
+)
+
 // NewChart lays out samples (any order) on a time axis from the first to
-// the last, and a value axis from 0 to a round maximum; format writes a
-// value (a duration, bytes, a count) and loc is the zone of the dates.
-func NewChart(id, title string, samples []Sample, format func(float64) string, loc *time.Location) Chart {
+// the last, and a value axis from 0 to the axis' round top; loc is the
+// zone of the dates.
+func NewChart(id, title string, samples []Sample, axis Axis, loc *time.Location) Chart {
+	format := axis.Format
 	c := Chart{ID: id, Title: title, Width: chartW, Height: chartH,
 		Left: chartLeft, Right: chartW - chartRight, Top: chartTop, Bottom: chartH - chartBottom}
 	if len(samples) == 0 {
@@ -77,7 +98,7 @@ func NewChart(id, title string, samples []Sample, format func(float64) string, l
 		}
 		vmax = max(vmax, s.Value)
 	}
-	top := niceCeil(vmax)
+	top := axis.Top(vmax)
 	y := func(v float64) float64 {
 		return round1(c.Bottom - (max(v, 0)/top)*(c.Bottom-c.Top))
 	}
@@ -96,10 +117,12 @@ func NewChart(id, title string, samples []Sample, format func(float64) string, l
 	if span < 48*time.Hour {
 		dateFmt = "01-02 15:04"
 	}
-	c.XTicks = append(c.XTicks, Tick{Pos: x(t0), Label: t0.In(loc).Format(dateFmt)})
 	if span > 0 {
-		c.XTicks = append(c.XTicks, Tick{Pos: x(t0.Add(span / 2)), Label: t0.Add(span / 2).In(loc).Format(dateFmt)},
-			Tick{Pos: x(t1), Label: t1.In(loc).Format(dateFmt)})
+		c.XTicks = []Tick{{Pos: x(t0), Label: t0.In(loc).Format(dateFmt), Anchor: "start"},
+			{Pos: x(t0.Add(span / 2)), Label: t0.Add(span / 2).In(loc).Format(dateFmt), Anchor: "middle"},
+			{Pos: x(t1), Label: t1.In(loc).Format(dateFmt), Anchor: "end"}}
+	} else {
+		c.XTicks = []Tick{{Pos: x(t0), Label: t0.In(loc).Format(dateFmt), Anchor: "middle"}}
 	}
 	sorted := slices.Clone(samples)
 	slices.SortStableFunc(sorted, func(a, b Sample) int { return a.Time.Compare(b.Time) })
@@ -117,19 +140,45 @@ func NewChart(id, title string, samples []Sample, format func(float64) string, l
 	return c
 }
 
-// niceCeil is the smallest 1, 2, 2.5 or 5 times a power of ten that is
-// at least v (1 for v <= 0), so the axis labels are round numbers.
-func niceCeil(v float64) float64 {
-	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 1
+// countTop is the smallest top whose quarters are whole round numbers
+// (4, 8, 12, 20, 40, 60, 80, 120, 200, ...) that is at least v.
+func countTop(v float64) float64 {
+	if !(v > 4) || math.IsInf(v, 0) { // NaN, small, negative
+		return 4
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= v {
-			return m * p
+	for p := 1.0; ; p *= 10 {
+		for _, m := range []float64{4, 8, 12, 20, 40, 60, 80} {
+			if m*p >= v {
+				return m * p
+			}
 		}
 	}
-	return 10 * p
+}
+
+// durationTop is a top in seconds whose quarters are round: seconds,
+// then minutes, then hours, then days.
+func durationTop(v float64) float64 {
+	for _, unit := range []float64{1, 60, 3600, 86400} {
+		for _, m := range []float64{4, 8, 12, 20, 40, 60} {
+			if unit == 3600 && m == 60 {
+				m = 48 // 2 days: quarters of 12 hours
+			}
+			if m*unit >= v {
+				return m * unit
+			}
+		}
+	}
+	return countTop(v/86400) * 86400
+}
+
+// bytesTop is a top whose quarters are round in the binary unit of v
+// (KiB, MiB, GiB, TiB).
+func bytesTop(v float64) float64 {
+	unit := 1.0
+	for v/unit >= 1024 && unit < 1<<50 {
+		unit *= 1024
+	}
+	return countTop(v/unit) * unit
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
