@@ -92,7 +92,7 @@ func TestReadChecksEveryLine(t *testing.T) {
 	var table bytes.Buffer
 	require.NoError(t, last.WriteTable(&table, time.UTC))
 	assert.Equal(t, "DATE              SET   OUTCOME          DURATION  BYTES COPIED  FILES FAILED  SHADOWS LEAKED  RUN\n"+
-		"2026-11-03 23:30  set1  snapshot_failed  1h30m0s   3.0 GiB       2             0               20261103T233000Z-000003\n"+
+		"2026-11-03 23:30  set1  snapshot_failed  1h30m     3.0 GiB       2             0               20261103T233000Z-000003\n"+
 		"(the newest 1 of 3 runs)\n", table.String())
 }
 

@@ -2,12 +2,21 @@ package page
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 )
 
-// Duration writes a run's length rounded to the second: 1h2m3s.
+// Duration writes a run's length rounded to the second, without zero
+// trailing units: 1h2m3s, 1h30m, 4h, 32m, 0s.
 func Duration(seconds float64) string {
-	return time.Duration(seconds * float64(time.Second)).Round(time.Second).String()
+	s := time.Duration(seconds * float64(time.Second)).Round(time.Second).String()
+	for _, zero := range []string{"0s", "0m"} {
+		if t := strings.TrimSuffix(s, zero); t != s && t != "" && !unicode.IsDigit(rune(t[len(t)-1])) {
+			s = t
+		}
+	}
+	return s
 }
 
 // Age writes how long ago something was, to two units: 3d 4h, 5h 12m,

@@ -124,6 +124,12 @@ func TestAge(t *testing.T) {
 	assert.Equal(t, "3d 4h", Age(76*time.Hour+59*time.Minute))
 	assert.Equal(t, "in the future", Age(-time.Second))
 	assert.Equal(t, "1h2m3s", Duration(3723.4))
+	assert.Equal(t, "1h30m", Duration(5400))
+	assert.Equal(t, "4h", Duration(4*3600))
+	assert.Equal(t, "1h0m5s", Duration(3605))
+	assert.Equal(t, "10m", Duration(600))
+	assert.Equal(t, "50s", Duration(50))
+	assert.Equal(t, "0s", Duration(0))
 	assert.Equal(t, "UTC", Zone(time.UTC, time.Now()))
 	assert.Equal(t, "X (UTC-03:30)", Zone(time.FixedZone("X", -(3*3600+1800)), time.Now()))
 }

@@ -119,7 +119,7 @@ func Report(host, job string, end time.Time, o report.Outcome, leaked, seed int)
 	start := end.Add(-time.Duration(30+seed%60) * time.Minute)
 	runID := start.UTC().Format("20060102T150405Z") + fmt.Sprintf("-%06x", seed&0xffffff)
 	rundir := `C:\vssmirror\runs\` + runID
-	rep := &report.Report{Schema: 1, Job: job, RunID: runID, Host: host, Start: start, End: end,
+	rep := &report.Report{Schema: 1, Job: job, RunID: runID, Set: fmt.Sprintf("set%d", seed%2+1), Host: host, Start: start, End: end,
 		DurationSeconds: end.Sub(start).Seconds(), Outcome: o, ExitCode: o.ExitCode(), RunDir: rundir,
 		Scripts:    []string{rundir + `\` + job + ".dsh", rundir + `\` + job + ".cmd"},
 		Diskshadow: report.DiskshadowRun{Path: `C:\Windows\System32\diskshadow.exe`, Attempts: 1, Log: rundir + `\diskshadow.log`},
