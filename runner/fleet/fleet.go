@@ -177,6 +177,7 @@ func Scan(o Options) (*Fleet, error) {
 	for _, p := range histories {
 		f.readHistory(p, rows, topHosts, o)
 	}
+	f.trimProblems(o.MaxProblems)
 	if f.Reports+f.Histories == 0 {
 		return f, fmt.Errorf("%w under %s (%d file(s) not read)", ErrNothing, o.Dir, f.ProblemsTotal)
 	}
@@ -210,11 +211,19 @@ func worstFirst(a, b Row) int {
 	return cmp.Or(cmp.Compare(a.Host, b.Host), cmp.Compare(a.Job, b.Job))
 }
 
+// problem notes a file that was not read. The first max in file name
+// order are kept, so the list does not depend on which worker was first.
 func (f *Fleet) problem(file, msg string, max int) {
 	f.ProblemsTotal++
-	if len(f.Problems) < max {
-		f.Problems = append(f.Problems, Problem{File: file, Message: msg})
+	f.Problems = append(f.Problems, Problem{File: file, Message: msg})
+	if len(f.Problems) >= 2*max {
+		f.trimProblems(max)
 	}
+}
+
+func (f *Fleet) trimProblems(max int) {
+	slices.SortStableFunc(f.Problems, func(a, b Problem) int { return cmp.Compare(a.File, b.File) })
+	f.Problems = f.Problems[:min(len(f.Problems), max)]
 }
 
 // merge takes run into the job's row when it is the newest so far (a

@@ -154,8 +154,9 @@ func TestProblemsAreCapped(t *testing.T) {
 	writeJSON(t, filepath.Join(dir, "h", "ok.json"), fleettest.Report("SRV1", "files", fleettest.Now, report.Success, 0, 1))
 	f, err := fleet.Scan(fleet.Options{Dir: dir, Now: fleettest.Now, MaxProblems: 10})
 	require.NoError(t, err)
-	assert.Len(t, f.Problems, 10)
+	require.Len(t, f.Problems, 10)
 	assert.Equal(t, 30, f.ProblemsTotal)
+	assert.Equal(t, filepath.Join(dir, "x.json"), f.Problems[0].File, "the first in name order are kept")
 	var b bytes.Buffer
 	f.WriteProblems(&b)
 	assert.Contains(t, b.String(), "... and 20 more file(s) not read")
