@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -330,10 +331,15 @@ func checkReport(r *report.Report) string {
 	case r.Start.IsZero() || r.End.Before(r.Start):
 		return "no start, or an end before its start"
 	}
+	var files, failed, bytes int64 // the sums state.EntryOf makes must not overflow
 	for _, s := range r.Sources {
 		if s.Files.Copied < 0 || s.Files.Failed < 0 || s.Bytes.Copied < 0 {
 			return "negative counts"
 		}
+		if s.Files.Copied > math.MaxInt64-files || s.Files.Failed > math.MaxInt64-failed || s.Bytes.Copied > math.MaxInt64-bytes {
+			return "counts too large"
+		}
+		files, failed, bytes = files+s.Files.Copied, failed+s.Files.Failed, bytes+s.Bytes.Copied
 	}
 	return ""
 }

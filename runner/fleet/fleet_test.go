@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,6 +122,7 @@ func TestFilesThatAreNotReports(t *testing.T) {
 		{"host.json", string(set("host", "<svg onload=alert(1)>")), "a host \"<svg onload=alert(1)>\" that is not a computer name"},
 		{"job.json", string(set("job", `..\x`)), `a job name "..\\x" that is not one`},
 		{"end.json", string(set("end", "2000-01-01T00:00:00Z")), "an end before its start"},
+		{"huge.json", string(set("sources", []map[string]any{{"bytes": map[string]any{"copied": int64(math.MaxInt64)}}, {"bytes": map[string]any{"copied": 1}}})), "counts too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
