@@ -81,3 +81,31 @@ func TestNoHooksNoWrappers(t *testing.T) {
 	assert.Len(t, b.Files, 3)
 	assert.NotContains(t, string(b.Files[0].Data), "pre_snapshot")
 }
+
+func TestTwoPhasePair(t *testing.T) {
+	j, err := job.Parse("job.yaml", []byte(strings.Replace(strings.Replace(hookJobYAML, "  backup_type: full\n", "", 1), "sets: weekday\n", "", 1)))
+	require.NoError(t, err)
+	b, err := Render(j, RenderOptions{TwoPhase: true})
+	require.NoError(t, err)
+	var names []string
+	files := map[string]string{}
+	for _, f := range b.Files {
+		names = append(names, f.Name)
+		files[f.Name] = string(f.Data)
+	}
+	assert.Equal(t, []string{"ex-start.dsh", "ex-stop.dsh", "ex-pre_snapshot.cmd", "ex-post_snapshot.cmd"}, names, "no copy script, no verify wrapper")
+	start := files["ex-start.dsh"]
+	create := strings.Index(start, "\r\ncreate\r\n")
+	expose := strings.Index(start, "\r\nexpose %vssm_e% Z:\r\n")
+	require.True(t, create > 0 && expose > create, "the seed's bug: its start script exposed an alias it never created")
+	assert.NotContains(t, start, "begin backup")
+	assert.NotContains(t, start, "delete shadows")
+	stop := files["ex-stop.dsh"]
+	assert.Contains(t, stop, "\r\ndelete shadows exposed Z:\r\nexit\r\n")
+	assert.NotContains(t, stop, "delete shadows volume", "the seed's bug: it deleted every shadow of the volume")
+
+	full, err := job.Parse("job.yaml", []byte(hookJobYAML))
+	require.NoError(t, err)
+	_, err = Render(full, RenderOptions{TwoPhase: true})
+	require.ErrorContains(t, err, "a two-phase snapshot is a copy snapshot")
+}
