@@ -102,7 +102,7 @@ func TestTwoPhasePair(t *testing.T) {
 	assert.NotContains(t, start, "delete shadows")
 	stop := files["ex-stop.dsh"]
 	assert.Contains(t, stop, "\r\ndelete shadows exposed Z:\r\nexit\r\n")
-	assert.NotContains(t, stop, "delete shadows volume", "the seed's bug: it deleted every shadow of the volume")
+	assert.NotContains(t, stop, "\r\ndelete shadows volume", "the seed's bug: it deleted every shadow of the volume")
 
 	full, err := job.Parse("job.yaml", []byte(hookJobYAML))
 	require.NoError(t, err)
