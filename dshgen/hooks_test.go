@@ -109,3 +109,20 @@ func TestTwoPhasePair(t *testing.T) {
 	_, err = Render(full, RenderOptions{TwoPhase: true})
 	require.ErrorContains(t, err, "a two-phase snapshot is a copy snapshot")
 }
+
+// Every preset renders (and so lints clean: Render refuses a .dsh with a
+// finding), the two-phase pair too where the preset is a copy backup.
+func TestPresetsRenderAndLint(t *testing.T) {
+	for _, name := range job.PresetNames() {
+		data, err := job.Preset(name)
+		require.NoError(t, err)
+		j, err := job.Parse(name+".yaml", data)
+		require.NoError(t, err, name)
+		_, err = Render(j, RenderOptions{})
+		require.NoError(t, err, name)
+		if j.Shadow.BackupType == job.BackupCopy {
+			_, err = Render(j, RenderOptions{TwoPhase: true})
+			require.NoError(t, err, name)
+		}
+	}
+}
