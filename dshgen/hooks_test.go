@@ -1,6 +1,9 @@
 package dshgen
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -125,4 +128,32 @@ func TestPresetsRenderAndLint(t *testing.T) {
 			require.NoError(t, err, name)
 		}
 	}
+}
+
+// TestTwoPhaseExamples renders the two-phase pair of every copy-backup
+// example that has hooks and compares it with the committed files
+// (<name>-start.dsh, <name>-stop.dsh); -update rewrites them.
+func TestTwoPhaseExamples(t *testing.T) {
+	jobs := exampleJobs(t)
+	n := 0
+	for _, jobFile := range jobs {
+		j, err := job.Load(jobFile)
+		require.NoError(t, err)
+		if !j.Hooks.Any() || j.Shadow.BackupType != job.BackupCopy {
+			continue
+		}
+		n++
+		b, err := Render(j, RenderOptions{TwoPhase: true})
+		require.NoError(t, err)
+		dir := filepath.Dir(jobFile)
+		if *update {
+			require.NoError(t, b.Write(dir))
+		}
+		for _, f := range b.Files {
+			want, err := os.ReadFile(filepath.Join(dir, f.Name))
+			require.NoError(t, err, "run `make examples` to render the example")
+			assert.True(t, bytes.Equal(want, f.Data), "%s differs from the rendered script; if the change is deliberate run `make examples`", f.Name)
+		}
+	}
+	assert.Positive(t, n, "examples/domino has the two-phase pair")
 }
