@@ -44,6 +44,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			hashesCommand(),
 			snapshotCommand(),
 			setsCommand(),
+			historyCommand(),
+			fleetCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),
