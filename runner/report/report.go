@@ -158,7 +158,10 @@ type Report struct {
 	// held (create and expose); absent without both hooks.
 	QuiesceSeconds *float64      `json:"quiesce_seconds,omitempty"`
 	Verification   *Verification `json:"verification,omitempty"`
-	Notes          []string      `json:"notes"`
+	// HoldUntil is the deadline of a snapshot `vssmirror snapshot start`
+	// left held.
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
+	Notes     []string   `json:"notes"`
 }
 
 // Check is one preflight check.
@@ -280,6 +283,10 @@ type CleanupResult struct {
 	Shadows   []ShadowFate `json:"shadows"`           // each journaled shadow's fate
 	Command   string       `json:"command,omitempty"` // what to run by hand when shadows leaked
 }
+
+// RunDirFile is the name of the report in its run folder, where
+// runner.AfterRun leaves it for the history page to link to.
+const RunDirFile = "vssmirror-report.json"
 
 // WriteFile writes the JSON report to path atomically.
 func WriteFile(path string, rep *Report) error {
