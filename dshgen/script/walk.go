@@ -270,9 +270,9 @@ func (l *linter) unknown(s Statement) {
 		names = append(names, v)
 	}
 	sort.Strings(names)
-	msg := fmt.Sprintf("%q is not a diskshadow command; diskshadow prints its usage and the line does nothing", s.Verb)
+	msg := fmt.Sprintf("%q is not a diskshadow command; diskshadow rejects the line and prints its usage (a real report has the script stop there, exit code 3)", s.Verb)
 	if n := suggest.Nearest(s.Verb, names); n != "" {
-		msg = fmt.Sprintf("%q is not a diskshadow command (did you mean %s?); diskshadow prints its usage and the line does nothing", s.Verb, n)
+		msg = fmt.Sprintf("%q is not a diskshadow command (did you mean %s?); diskshadow rejects the line and prints its usage (a real report has the script stop there, exit code 3)", s.Verb, n)
 	}
 	l.add(s.Line, "unknown-command", "%s", msg)
 }
@@ -356,7 +356,7 @@ func (l *linter) defineAlias(st *walkState, name string, line int) {
 		return
 	}
 	if prev, ok := st.aliases[key]; ok {
-		l.add(line, "duplicate-alias", "alias %s is already defined at line %d; each shadow copy needs its own alias", name, prev)
+		l.add(line, "duplicate-alias", "alias %s is already defined at line %d: one alias can name only one shadow copy, so one of the two cannot be reached by it; give each shadow copy its own alias", name, prev)
 		return
 	}
 	st.aliases[key] = line
@@ -497,7 +497,7 @@ func (l *linter) expose(st *walkState, s Statement) {
 	}
 	target := normTarget(s.Args[1])
 	if prev, ok := st.exposed[target]; ok {
-		l.add(s.Line, "letter-exposed-twice", "%s is already exposed at line %d: the second expose fails; use another letter or delete the first shadow copy before", s.Args[1], prev)
+		l.add(s.Line, "letter-exposed-twice", "%s is already exposed at line %d, so this expose cannot take it (a letter or mount point holds one shadow copy); use another letter or delete the first shadow copy before", s.Args[1], prev)
 	} else {
 		st.exposed[target] = s.Line
 	}
