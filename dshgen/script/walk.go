@@ -701,16 +701,18 @@ func (l *linter) finish(st *walkState) {
 // discards reports the settings reset threw away, unless the same command
 // is given again after the reset (then nothing is lost).
 func (l *linter) discards(st *walkState) {
+	if len(st.discarded) == 0 {
+		return
+	}
+	norm := func(raw string) string { return strings.ToLower(strings.Join(strings.Fields(raw), " ")) }
+	last := map[string]int{} // command text -> its last line
+	for _, s := range l.s.Statements {
+		last[norm(s.Raw)] = s.Line
+	}
 	for _, d := range st.discarded {
-		again := false
-		for _, s := range l.s.Statements {
-			if s.Line > d.reset && strings.EqualFold(strings.Join(strings.Fields(s.Raw), " "), strings.Join(strings.Fields(d.st.Raw), " ")) {
-				again = true
-				break
-			}
+		if last[norm(d.st.Raw)] > d.reset {
+			continue
 		}
-		if !again {
-			l.add(d.st.Line, "reset-discards", "%s is thrown away by reset at line %d before any command used it; move it after the reset, or drop it", strings.TrimSpace(d.st.Raw), d.reset)
-		}
+		l.add(d.st.Line, "reset-discards", "%s is thrown away by reset at line %d before any command used it; move it after the reset, or drop it", strings.TrimSpace(d.st.Raw), d.reset)
 	}
 }
