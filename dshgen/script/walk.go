@@ -50,10 +50,10 @@ type setting struct {
 	used bool
 }
 
-// execAt is an exec and what was exposed when it ran.
+// execAt is an exec and the shadow copies that existed when it ran.
 type execAt struct {
 	line    int
-	exposed []*shadowRef // persistent, exposed, not yet deleted
+	live    []*shadowRef // persistent, not yet deleted
 	holding bool         // persistent shadows of this script, not exposed, existed
 }
 
@@ -529,9 +529,8 @@ func (l *linter) exec(st *walkState, s Statement) {
 		if !sh.persistent || sh.deleted {
 			continue
 		}
-		if sh.exposedAs != "" {
-			at.exposed = append(at.exposed, sh)
-		} else if !sh.fromMetadata {
+		at.live = append(at.live, sh)
+		if sh.exposedAs == "" && !sh.fromMetadata {
 			at.holding = true
 		}
 	}
@@ -672,13 +671,21 @@ func (l *linter) finish(st *walkState) {
 	}
 	for _, e := range st.execs {
 		var leaked []string
-		for _, sh := range e.exposed {
-			if sh.deleted && sh.deleteLine > e.line {
-				leaked = append(leaked, sh.exposedAs)
+		for _, sh := range e.live {
+			if !sh.deleted || sh.deleteLine < e.line {
+				continue
+			}
+			switch {
+			case sh.exposedAs != "":
+				leaked = append(leaked, "the one exposed as "+sh.exposedAs)
+			case sh.alias != "":
+				leaked = append(leaked, "%"+sh.alias+"%")
+			default:
+				leaked = append(leaked, "the one of "+sh.volume)
 			}
 		}
 		if len(leaked) > 0 {
-			l.add(e.line, "exec-leak", "if this exec'd script fails, diskshadow quits here and the delete shadows after it never runs: the persistent shadow copy exposed as %s stays; keep a cleanup script (delete shadows id ...) for that case", strings.Join(leaked, ", "))
+			l.add(e.line, "exec-leak", "if this exec'd script fails, diskshadow quits here and the delete shadows after it never runs: persistent shadow copies stay (%s); keep a cleanup script (delete shadows id ...) for that case", strings.Join(leaked, ", "))
 		}
 		if e.holding && st.lastDelete < e.line {
 			l.add(e.line, "exec-without-cleanup", "nothing after this exec deletes the persistent shadow copies this script made: add delete shadows (id %%alias%% or exposed <letter>) after it, and keep a cleanup script for when the exec'd script fails and diskshadow quits")
