@@ -426,6 +426,10 @@ func (f *Fleet) readHistory(path string, rows map[key]*Row, topHosts map[string]
 		f.problem(path, "whose history this is cannot be told: keep each host's files in a folder named after it (DIR/<host>/...)", o.MaxProblems)
 		return
 	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() > MaxReportSize {
+		f.problem(path, fmt.Sprintf("larger than %d MiB: not a history vssmirror writes", MaxReportSize>>20), o.MaxProblems)
+		return
+	}
 	h, err := history.Read(history.Options{Job: job, StateDir: filepath.Dir(path)})
 	if err != nil {
 		f.problem(path, err.Error(), o.MaxProblems)
