@@ -30,6 +30,8 @@ type Plan struct {
 	Robocopy    string       // robocopy executable
 	UTF8        bool         // a path is non-ASCII: the .cmd is UTF-8 with chcp 65001
 	Guard       *GuardPlan   // deletion guard, nil when off
+	Story       *StoryPlan   // the set's story (story.go): manifest, keep-deleted
+	ListPass    bool         // a robocopy /L pass per source (guard or keep-deleted)
 
 	// The numbers the copy script decides by, owned by robocmd so that the
 	// script and robocmd.Classify cannot disagree: robocopy's errorlevel is
@@ -149,6 +151,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 	if j.Guard.Enabled {
 		p.Guard = &GuardPlan{Exe: j.Guard.VssmirrorPath, MaxPercent: j.Guard.MaxDeletePercent, MaxFiles: j.Guard.MaxDeleteFiles}
 	}
+	p.ListPass = j.Guard.Enabled || j.Robocopy.KeepDeletedDays > 0
 	if j.Shadow.Metadata {
 		p.Metadata = WinJoin(j.ScriptsDir, j.Name+".cab")
 	}
@@ -196,6 +199,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 			o.ExcludeDirs = append([]string{"System Volume Information", "$RECYCLE.BIN"}, o.ExcludeDirs...)
 		}
 		dest := WinJoin(j.Destination, s.Target)
+		o.ExcludeDirs = append(o.ExcludeDirs, StoryExcludes(dest, j.Destination)...)
 		cs := CopySource{
 			Index:     i + 1,
 			Path:      s.Path,
@@ -222,9 +226,10 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 			}
 		}
 	}
-	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || (p.Guard != nil && !isASCII(p.Guard.Exe)) {
+	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || !isASCII(j.Guard.VssmirrorPath) {
 		p.UTF8 = true
 	}
+	p.Story = storyPlan(p, j, "")
 	return p, nil
 }
 
@@ -323,8 +328,8 @@ func checkRobocopyLines(p *Plan, cs CopySource, index int, s job.Source, setAllo
 		return fmt.Errorf("sources[%d]: %w", index, err)
 	}
 	lines := []string{cmdline + ` "/UNILOG+:%VSSM_LOGDIR%\` + cs.LogName + `"`}
-	if p.Guard != nil {
-		lines = append(lines, cmdline+` /L "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
+	if p.ListPass {
+		lines = append(lines, cmdline+` /L /FP "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
 	}
 	longest := 0
 	for _, l := range lines {
