@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/vssmirror/vssmirror/internal/atomicfile"
 )
@@ -36,7 +37,7 @@ type Writer struct {
 	inSource   bool
 	first      bool // the next entry is the first of its source
 	src, total Totals
-	prev       string
+	prev       []byte // the previous entry's path (a copy: the caller may reuse its buffer)
 	sources    int
 }
 
@@ -104,7 +105,7 @@ func (w *Writer) BeginSource(s Source) error {
 	w.sources++
 	w.write(sb[:len(sb)-1])
 	w.write([]byte(`,"files":[`))
-	w.inSource, w.first, w.src, w.prev = true, true, Totals{}, ""
+	w.inSource, w.first, w.src, w.prev = true, true, Totals{}, w.prev[:0]
 	return w.err
 }
 
@@ -117,8 +118,8 @@ func (w *Writer) Add(e Entry) error {
 	if err := CheckPath(e.Path); err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}
-	if !w.first && ComparePaths(w.prev, e.Path) >= 0 {
-		return fmt.Errorf("manifest: %q does not come after %q", e.Path, w.prev)
+	if !w.first && ComparePaths(unsafe.String(unsafe.SliceData(w.prev), len(w.prev)), e.Path) >= 0 {
+		return fmt.Errorf("manifest: %q does not come after %q", e.Path, string(w.prev))
 	}
 	b := w.scratch[:0]
 	if !w.first {
@@ -140,7 +141,7 @@ func (w *Writer) Add(e Entry) error {
 	w.write(b)
 	w.scratch = b
 	w.first = false
-	w.prev = e.Path // the caller's string: no copy
+	w.prev = append(w.prev[:0], e.Path...)
 	w.src.Files++
 	w.src.Bytes += e.Size
 	return w.err
