@@ -150,6 +150,7 @@ type Report struct {
 	Errors          []RunError     `json:"errors"`
 	Sources         []SourceResult `json:"sources"`
 	Cleanup         CleanupResult  `json:"cleanup"`
+	Story           *Story         `json:"story,omitempty"` // the set's _vssmirror folder (story.go)
 	Notes           []string       `json:"notes"`
 }
 
