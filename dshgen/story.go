@@ -70,7 +70,7 @@ func storyPlan(p *Plan, j *job.Job, set string) *StoryPlan {
 		BackupType: j.Shadow.BackupType, Writers: j.Shadow.Writers,
 		Verify: p.Verify, Exclude: p.Exclude, Metadata: p.Metadata,
 		Scripts: []string{p.DshPath, p.CmdPath},
-		Hashes: j.Manifest.Hashes, HashWorkers: j.Manifest.HashWorkers, FFT: j.Robocopy.FFT,
+		Hashes:  j.Manifest.Hashes, HashWorkers: j.Manifest.HashWorkers, FFT: j.Robocopy.FFT,
 		KeepDeleted: j.Robocopy.KeepDeletedDays,
 		Exe:         j.Guard.VssmirrorPath, File: StoryFileName(j.Name),
 	}
