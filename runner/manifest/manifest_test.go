@@ -1,10 +1,7 @@
 package manifest
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -290,7 +287,3 @@ func TestAddDoesNotAllocate(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
-
-var _ = io.Discard
-var _ = bytes.MinRead
-var _ = gzip.BestSpeed

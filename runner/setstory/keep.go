@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vssmirror/vssmirror/internal/atomicfile"
-	"github.com/vssmirror/vssmirror/job"
 )
 
 // DateLayout names the folders of deleted files: <story>\deleted\<date>.
@@ -88,5 +87,3 @@ func RemoveTree(root string) error {
 	}
 	return nil
 }
-
-var _ = job.StoryDir

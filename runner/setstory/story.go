@@ -242,14 +242,13 @@ func hashNote(res *Result) string {
 // the results to the sidecar in the manifest's order; at most 4 x workers
 // files are in flight.
 type hashPipe struct {
-	w       *manifest.Writer
-	root    string
-	order   chan *hashJob
-	work    chan *hashJob
-	wg      sync.WaitGroup
-	done    chan error
-	res     *Result
-	counted sync.Mutex
+	w     *manifest.Writer
+	root  string
+	order chan *hashJob
+	work  chan *hashJob
+	wg    sync.WaitGroup
+	done  chan error
+	res   *Result
 }
 
 type hashJob struct {

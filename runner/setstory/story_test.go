@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -120,5 +119,3 @@ func TestWriteRefusesATamperedPlan(t *testing.T) {
 	require.Error(t, err)
 	assert.NoDirExists(t, filepath.Join(f.setRoot, "_vssmirror"))
 }
-
-var _ = time.Now
