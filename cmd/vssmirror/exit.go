@@ -21,6 +21,7 @@ const (
 	exitUsage     = 2 // bad command line or invalid job file
 	exitLintError = 3 // lint found errors
 	exitFailure   = report.ExitFailure
+	exitDamaged   = 18 // verify: the set does not match its manifest (or has none)
 )
 
 // exitStatusHelp is the EXIT STATUS section of --help.
@@ -37,6 +38,7 @@ func exitStatusHelp() string {
 			fmt.Fprintf(&b, "   %d  run: %s (event ID %d)\n", o.ExitCode(), o.Meaning(), o.EventID())
 		}
 	}
+	fmt.Fprintf(&b, "   %d  verify: the backup set does not match its manifest (missing, extra, size, time or hash), or its manifest is missing or not valid\n", exitDamaged)
 	return strings.TrimRight(b.String(), "\n")
 }
 
