@@ -5,7 +5,7 @@
 // robocmd.ParseLog), and returns robocopy's exit bitmask.
 //
 // Switches: /MIR /E /S /PURGE /FFT /R:n /W:n /NP /XJ /MT[:n] /COPY:x
-// /DCOPY:x /B /XF names... /XD names... /L /FP /LOG[+]:f /UNILOG[+]:f, plus
+// /DCOPY:x /B /XF names... /XD names... /L /FP /TEE /LOG[+]:f /UNILOG[+]:f, plus
 // /XA:x and /IPG:n (accepted, ignored). Anything else: exit 16.
 //
 // Environment:
@@ -133,6 +133,7 @@ func parse(args []string) (opts, string) {
 			o.list = true
 		case "/FP":
 			o.fullPaths = true
+		case "/TEE":
 		case "/XF":
 			mode = "xf"
 		case "/XD":
