@@ -32,6 +32,18 @@ type Plan struct {
 	Guard       *GuardPlan   // deletion guard, nil when off
 	Story       *StoryPlan   // the set's story (story.go): manifest, keep-deleted
 	ListPass    bool         // a robocopy /L pass per source (guard or keep-deleted)
+	Set         string       // the backup set the scripts write (empty for sets: single or when rendered without one)
+
+	// Hooks and built-in verification (hooks.go): the wrappers in the
+	// order they run, and each by kind (nil when the job has none).
+	Hooks      []*HookPlan
+	PreHook    *HookPlan
+	PostHook   *HookPlan
+	VerifyHook *HookPlan // hooks.verify and/or the verify section
+	Check      *CheckPlan
+	// VerifyComponents are writer verify lines of single components:
+	// {WRITER-GUID}:\LOGICAL PATH\NAME, quoted in the script.
+	VerifyComponents []string
 
 	// The numbers the copy script decides by, owned by robocmd so that the
 	// script and robocmd.Classify cannot disagree: robocopy's errorlevel is
@@ -225,6 +237,10 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 				p.UTF8 = true
 			}
 		}
+	}
+	p.VerifyComponents = j.Verify.VerifyComponents
+	if err := hookPlans(p, j); err != nil {
+		return nil, err
 	}
 	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || !isASCII(j.Guard.VssmirrorPath) {
 		p.UTF8 = true

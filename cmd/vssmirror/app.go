@@ -41,6 +41,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			cleanupCommand(),
 			scheduleCommand(),
 			guardCommand(),
+			hashesCommand(),
 			storyCommand(),
 			verifyCommand(),
 			setsCommand(),
