@@ -2,6 +2,7 @@ package robocmd
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -32,7 +33,10 @@ var deletingSwitches = []string{"/MIR", "/PURGE", "/MOV", "/MOVE"}
 // came from, is an error: the list is checked after it is built.
 func RestoreArgs(src, dst string, o RestoreOptions) ([]string, error) {
 	for _, p := range []string{src, dst} {
-		if p == "" || strings.HasPrefix(p, "/") {
+		// Off Windows an absolute POSIX path is a folder (the test doubles
+		// use them); on Windows a leading '/' makes a switch.
+		posix := runtime.GOOS != "windows" && strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && strings.Count(p, "/") > 1
+		if p == "" || strings.HasPrefix(p, "/") && !posix {
 			return nil, fmt.Errorf("restore: %q is not a folder robocopy can take (empty or starting with '/')", p)
 		}
 	}

@@ -33,6 +33,10 @@ const (
 	CleanupDsh = "cleanup.dsh.tmpl"
 	CleanupIDs = "cleanup-ids.dsh.tmpl"
 	HookCmd    = "hook.cmd.tmpl"
+	// The writer-aware restore, generated for review (dshgen.RestorePlan).
+	RestoreDsh    = "restore.dsh.tmpl"
+	RestoreCmd    = "restore.cmd.tmpl"
+	RestoreReadme = "restore-readme.txt.tmpl"
 )
 
 // ReadmeName is the README `vssmirror templates dump` writes beside the
@@ -40,4 +44,4 @@ const (
 const ReadmeName = "README.txt"
 
 // Names lists every template in FS, in the order the scripts are written.
-var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs, HookCmd}
+var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs, HookCmd, RestoreDsh, RestoreCmd, RestoreReadme}

@@ -44,6 +44,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			hashesCommand(),
 			storyCommand(),
 			verifyCommand(),
+			restoreCommand(),
 			setsCommand(),
 			validateCommand(),
 			initCommand(),

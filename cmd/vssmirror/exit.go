@@ -10,6 +10,7 @@ import (
 	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner"
 	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/restore"
 )
 
 // Exit codes of vssmirror besides the run outcomes, whose codes (10-16,
@@ -30,7 +31,7 @@ func exitStatusHelp() string {
 	b.WriteString("EXIT STATUS:\n")
 	fmt.Fprintf(&b, "   0   success (run: event ID %d)\n", report.Success.EventID())
 	fmt.Fprintf(&b, "   %d   lint --strict found warnings (and no errors); guard: the deletion guard refused (exit %d)\n", exitLintWarn, robocmd.GuardRefusedExit)
-	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed)\n", exitUsage)
+	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed); restore: refused (unsafe or impossible target, set or path)\n", exitUsage)
 	fmt.Fprintf(&b, "   %d   lint found errors\n", exitLintError)
 	fmt.Fprintf(&b, "   %d   %s (run: event ID %d)\n", exitFailure, report.Failed.Meaning(), report.Failed.EventID())
 	for _, o := range report.Outcomes() {
@@ -85,7 +86,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var ue *usageError
 	switch {
-	case errors.As(err, &ue), errors.Is(err, job.ErrInvalid):
+	case errors.As(err, &ue), errors.Is(err, job.ErrInvalid), errors.Is(err, restore.ErrRefused):
 		return exitUsage
 	default:
 		return exitFailure

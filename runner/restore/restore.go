@@ -102,9 +102,11 @@ func Restore(ctx context.Context, o Options) (*Result, error) {
 	if err := checkTarget(o, si.Folder); err != nil {
 		return nil, err
 	}
-	ro := robocmd.RestoreOptions{Copy: o.Job.Robocopy.Copy, DCopy: o.Job.Robocopy.DCopy, BackupMode: o.Job.Robocopy.BackupMode,
-		Retries: o.Job.Robocopy.Retries, Wait: o.Job.Robocopy.WaitSeconds, Threads: o.Job.Robocopy.Threads,
-		ExcludeJunctions: o.Job.Robocopy.ExcludeJunctions, FFT: o.Job.Robocopy.FFT, ExcludeDirs: excludeDirs, ExcludeFiles: excludeFiles}
+	ro := copyOptions(o.Job)
+	ro.ExcludeDirs, ro.ExcludeFiles = excludeDirs, excludeFiles
+	if _, err := robocmd.RestoreArgs(from, o.To, ro); err != nil {
+		return nil, refuse("%v", err)
+	}
 	logDir := o.LogDir
 	if logDir == "" {
 		logDir = filepath.Join(o.Job.ScriptsDir, "restores", o.Now().UTC().Format("20060102T150405Z"))
@@ -292,3 +294,6 @@ func robocopy(ctx context.Context, o Options, from string, ro robocmd.RestoreOpt
 	}
 	return lj, args, nil
 }
+
+// robocmdRestoreArgs is robocmd.RestoreArgs (a seam for the fuzz test).
+var robocmdRestoreArgs = robocmd.RestoreArgs
