@@ -46,6 +46,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			verifyCommand(),
 			restoreCommand(),
 			setsCommand(),
+			historyCommand(),
+			fleetCommand(),
 			validateCommand(),
 			initCommand(),
 			writersCommand(),

@@ -282,6 +282,10 @@ type CleanupResult struct {
 	Command   string       `json:"command,omitempty"` // what to run by hand when shadows leaked
 }
 
+// RunDirFile is the name of the report in its run folder, where
+// runner.AfterRun leaves it for the history page to link to.
+const RunDirFile = "vssmirror-report.json"
+
 // WriteFile writes the JSON report to path atomically.
 func WriteFile(path string, rep *Report) error {
 	data, err := json.MarshalIndent(rep, "", "  ")
