@@ -42,7 +42,7 @@ build:
 
 # Re-render every example's committed scripts (after a deliberate template change).
 examples:
-	$(GO) test ./dshgen -run TestExamples -update
+	$(GO) test ./dshgen -run 'TestExamples|TestTwoPhaseExamples' -update
 
 # End-to-end under wine: the Windows build of vssmirror, the generated .cmd run by
 # wine's cmd.exe, a diskshadow double and a robocopy double, in a throwaway wine

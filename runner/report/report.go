@@ -158,8 +158,11 @@ type Report struct {
 	// held (create and expose); absent without both hooks.
 	QuiesceSeconds *float64      `json:"quiesce_seconds,omitempty"`
 	Verification   *Verification `json:"verification,omitempty"`
-	Story          *Story        `json:"story,omitempty"` // the set's _vssmirror folder (story.go)
-	Notes          []string      `json:"notes"`
+	// HoldUntil is the deadline of a snapshot `vssmirror snapshot start`
+	// left held.
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
+	Story     *Story     `json:"story,omitempty"` // the set's _vssmirror folder (story.go)
+	Notes     []string   `json:"notes"`
 }
 
 // Check is one preflight check.
