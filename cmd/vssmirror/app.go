@@ -44,6 +44,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			hashesCommand(),
 			snapshotCommand(),
 			storyCommand(),
+			keepDeletedCommand(),
 			verifyCommand(),
 			restoreCommand(),
 			setsCommand(),
