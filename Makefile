@@ -58,4 +58,5 @@ e2e-wine:
 e2e-browser:
 	bash e2e/install-deps.sh
 	$(GO) vet -tags browser ./e2e/browser/
+	$(GO) tool staticcheck -tags browser ./e2e/browser/
 	$(GO) test -tags browser -count=1 -timeout 10m -v ./e2e/browser/

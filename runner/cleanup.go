@@ -159,7 +159,7 @@ func (r *run) logWriter() io.Writer {
 // Cleanup deletes the shadows recorded in the job's journal: what
 // `vssmirror cleanup` does by hand after a failed run.
 func Cleanup(ctx context.Context, opts Options) (*report.Report, error) {
-	return cleanup(ctx, opts, "cleanup-", false)
+	return cleanup(ctx, opts, report.CleanupIDPrefix, false)
 }
 
 // cleanup is Cleanup and SnapshotStop: release says whether held

@@ -100,7 +100,7 @@ func (r *run) noteHeld() {
 // outcome is success. A failure deletes what was created (and keeps the
 // resume promise), like a run.
 func SnapshotStart(ctx context.Context, opts Options, hold time.Duration) (*report.Report, error) {
-	r := newRun(opts, "snapshot-")
+	r := newRun(opts, report.SnapshotIDPrefix)
 	if hold == 0 {
 		hold = DefaultHold
 	}
@@ -166,7 +166,7 @@ func (r *run) renderTwoPhase() *failure {
 // snapshot by the shadow IDs in the journal (deadline or not), and any
 // other shadow a failed run of the job left, and reports each one's fate.
 func SnapshotStop(ctx context.Context, opts Options) (*report.Report, error) {
-	return cleanup(ctx, opts, "snapshot-stop-", true)
+	return cleanup(ctx, opts, report.SnapshotStopIDPrefix, true)
 }
 
 // Held is a held snapshot's shadow, for `vssmirror snapshot status`.

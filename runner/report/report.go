@@ -284,6 +284,14 @@ type CleanupResult struct {
 	Command   string       `json:"command,omitempty"` // what to run by hand when shadows leaked
 }
 
+// The run IDs of reports that are not of a backup run start with one of
+// these; a backup run's ID is its start time and a random suffix.
+const (
+	CleanupIDPrefix      = "cleanup-"       // vssmirror cleanup
+	SnapshotIDPrefix     = "snapshot-"      // vssmirror snapshot start
+	SnapshotStopIDPrefix = "snapshot-stop-" // vssmirror snapshot stop (deletes like a cleanup)
+)
+
 // RunDirFile is the name of the report in its run folder, where
 // runner.AfterRun leaves it for the history page to link to.
 const RunDirFile = "vssmirror-report.json"
