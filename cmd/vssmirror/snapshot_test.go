@@ -51,8 +51,7 @@ func TestSnapshotCommands(t *testing.T) {
 
 	code, _, _ = vssm(t, "snapshot", "start")
 	assert.Equal(t, exitUsage, code, "--config is required")
-	code, _, stderr = vssm(t, "--help")
+	code, help, _ := vssm(t, "--help")
 	assert.Equal(t, exitOK, code)
-	_, help, _ := vssm(t, "--help")
 	assert.Contains(t, help, "17  run: verification failed")
 }
