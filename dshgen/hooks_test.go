@@ -81,7 +81,7 @@ func TestNoHooksNoWrappers(t *testing.T) {
 	require.NoError(t, err)
 	b, err := Render(j, RenderOptions{})
 	require.NoError(t, err)
-	assert.Len(t, b.Files, 3)
+	assert.Len(t, b.Files, 4) // .dsh, .cmd, cleanup .dsh, story plan: no hook wrappers
 	assert.NotContains(t, string(b.Files[0].Data), "pre_snapshot")
 }
 

@@ -23,6 +23,7 @@ type Job struct {
 	Sources     []Source          `yaml:"sources"`
 	Robocopy    Robocopy          `yaml:"robocopy"`
 	Guard       Guard             `yaml:"guard"`
+	Manifest    Manifest          `yaml:"manifest"`
 	Sets        Sets              `yaml:"sets"`
 	Notify      Notify            `yaml:"notify"`
 	Timeout     Duration          `yaml:"timeout"`
@@ -76,6 +77,10 @@ type Robocopy struct {
 	ExcludeJunctions bool     `yaml:"exclude_junctions"`
 	ExtraArgs        []string `yaml:"extra_args"`
 	Path             string   `yaml:"path"`
+	// KeepDeletedDays > 0 moves what /MIR would delete into the set's
+	// _vssmirror\deleted\<run date>\ folder first, and prunes those
+	// folders after this many days (0 = /MIR deletes them, as before).
+	KeepDeletedDays int `yaml:"keep_deleted_days"`
 }
 
 // Guard is the deletion guard: before the real mirror, a robocopy /L pass
@@ -316,6 +321,7 @@ func Defaults() Job {
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,
 		},
+		Manifest: Manifest{HashWorkers: DefaultHashWorkers},
 		Robocopy: Robocopy{
 			Mirror:           true,
 			FFT:              true,

@@ -5,7 +5,7 @@
 // robocmd.ParseLog), and returns robocopy's exit bitmask.
 //
 // Switches: /MIR /E /S /PURGE /FFT /R:n /W:n /NP /XJ /MT[:n] /COPY:x
-// /DCOPY:x /B /XF names... /XD names... /L /LOG[+]:f /UNILOG[+]:f, plus
+// /DCOPY:x /B /XF names... /XD names... /L /FP /TEE /LOG[+]:f /UNILOG[+]:f, plus
 // /XA:x and /IPG:n (accepted, ignored). Anything else: exit 16.
 //
 // Environment:
@@ -36,6 +36,7 @@ type opts struct {
 	src, dst      string
 	mirror, purge bool
 	list          bool
+	fullPaths     bool // /FP: file lines name the full path
 	xf, xd        []string
 	log           string
 	logAppend     bool
@@ -130,6 +131,9 @@ func parse(args []string) (opts, string) {
 		case "/E", "/S", "/FFT", "/NP", "/XJ", "/B", "/MT", "/COPY", "/DCOPY", "/R", "/W", "/XA", "/IPG", "/ZB", "/Z":
 		case "/L":
 			o.list = true
+		case "/FP":
+			o.fullPaths = true
+		case "/TEE":
 		case "/XF":
 			mode = "xf"
 		case "/XD":
@@ -224,7 +228,11 @@ func (c *copier) file(s, d string, e fs.DirEntry) {
 		fmt.Fprintf(c.log, "%s ERROR 5 (0x00000005) Copying File %s\r\nAccess is denied.\r\n\r\nERROR: RETRY LIMIT EXCEEDED.\r\n\r\n", stamp(), s)
 		return
 	}
-	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), e.Name())
+	name := e.Name()
+	if c.o.fullPaths {
+		name = s
+	}
+	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), name)
 	if !c.o.list {
 		if err := copyFile(s, d, fi); err != nil {
 			c.files.failed++
@@ -298,7 +306,11 @@ func (c *copier) purge(src, dst string) {
 				size = fi.Size()
 			}
 			c.bytes.extras += size
-			fmt.Fprintf(c.log, "\t  *EXTRA File \t\t%8d\t%s\r\n", size, e.Name())
+			name := e.Name()
+			if c.o.fullPaths {
+				name = d // robocopy names an extra file by its destination path
+			}
+			fmt.Fprintf(c.log, "\t  *EXTRA File \t\t%8d\t%s\r\n", size, name)
 			if !c.o.list {
 				os.Remove(d)
 			}
