@@ -13,6 +13,7 @@ import (
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
+	"github.com/vssmirror/vssmirror/runner/manifest"
 )
 
 // KeptResult is what KeepDeleted moved.
@@ -72,6 +73,12 @@ func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Ti
 			}
 		}
 		rel := p[len(root)+1:]
+		// The log is input: a path that climbs out of the set ('..') or
+		// names a stream (':') is not one robocopy listed; moving it could
+		// take a file from anywhere. Refuse it, and so the source.
+		if err := manifest.CheckPath(strings.ReplaceAll(rel, "/", `\`)); err != nil {
+			return fmt.Errorf("the /L log %s names %q: %v; not a path under the set robocopy would list", listLog, p, err)
+		}
 		if first, _, _ := strings.Cut(strings.ReplaceAll(rel, "/", `\`), `\`); strings.EqualFold(first, job.StoryDir) {
 			return nil // never the story itself
 		}

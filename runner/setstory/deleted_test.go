@@ -62,3 +62,20 @@ func TestKeepDeletedFailureIsAnError(t *testing.T) {
 	_, err = KeepDeleted(f.plan, 9, log, f.runDir, time.Now(), &strings.Builder{})
 	assert.ErrorContains(t, err, "no source 9")
 }
+
+// The /L log is input: a line naming a path under the destination that
+// climbs out of it ('..') or names a stream (':') must not move a file
+// from outside the set (review A). The source is then not mirrored.
+func TestKeepDeletedRefusesPathsLeavingTheSet(t *testing.T) {
+	for _, rel := range []string{"/../../../victim.txt", "/sub/../../../../victim.txt", "/./../../../victim.txt"} {
+		t.Run(rel, func(t *testing.T) {
+			f, dest, log := keepFixture(t)
+			victim := filepath.Join(f.root, "victim.txt")
+			put(t, victim, "not the set's")
+			put(t, log, "\t  *EXTRA File \t\t 13\t"+dest+rel+"\r\n")
+			_, err := KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &strings.Builder{})
+			assert.Error(t, err)
+			assert.FileExists(t, victim, "a file outside the set was moved")
+		})
+	}
+}
