@@ -63,6 +63,14 @@ func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Ti
 		return nil, fmt.Errorf("the /L pass's log: %w", err)
 	}
 	defer f.Close()
+	// Like the deletion guard: a pass without its summary (robocopy
+	// failed, the log was cut) does not say everything /MIR would delete.
+	if l, err := robocmd.ParseLog(f, robocmd.LogOptions{}); err != nil || len(l.Jobs) == 0 || !l.Jobs[len(l.Jobs)-1].Summary {
+		return nil, fmt.Errorf("the /L pass %s did not finish (no summary): cannot tell what /MIR would delete, so nothing is kept and the source is not mirrored", listLog)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("the /L pass's log: %w", err)
+	}
 	res := &KeptResult{Folder: dshgen.WinJoin(sp.DeletedDir(), RunDate(runDir, now))}
 	var moved []string // folders moved: what was under them went with them
 	root := strings.TrimRight(sp.SetRoot, `\/`)
