@@ -204,3 +204,31 @@ func twoPhase(p *Plan) error {
 	p.Hooks = hooks
 	return nil
 }
+
+// describeHooks adds the hooks and the built-in verification to Describe.
+func (p *Plan) describeHooks(b *strings.Builder) {
+	if len(p.Hooks) == 0 {
+		return
+	}
+	b.WriteString("\nhooks (each in its wrapper, run by the .dsh's exec):\n")
+	when := map[string]string{job.HookPre: "before create", job.HookPost: "after create and expose, before the copy", job.HookVerify: "after the copy, before end backup"}
+	for _, h := range p.Hooks {
+		cmd := h.Display
+		if cmd == "" {
+			cmd = "(built-in verification only)"
+		}
+		fmt.Fprintf(b, "  %-13s %s: %s (%s)\n", h.Kind, when[h.Kind], cmd, h.Name)
+	}
+	if c := p.Check; c != nil {
+		if c.Eseutil != "" {
+			where := "snapshot"
+			if c.OnCopy {
+				where = "copy"
+			}
+			fmt.Fprintf(b, "  verify: eseutil /k on every .edb and /ml on every log folder in the %s (%s)\n", where, c.Eseutil)
+		}
+		if c.Hashes != nil {
+			fmt.Fprintf(b, "  verify: SHA-256 of %d random files per source, snapshot against destination\n", c.Hashes.Sample)
+		}
+	}
+}

@@ -13,6 +13,9 @@
 //	ROBODOUBLE_FAIL   comma-separated file names that fail with ERROR 5 (exit bit 8)
 //	ROBODOUBLE_FATAL  if set, fail fatally: exit 16, nothing copied
 //	ROBODOUBLE_ARGV   append the exact argv, as a JSON array, to this file
+//	ROBODOUBLE_LOSE   comma-separated file names whose copy is reported as
+//	                  success but lands with its first byte changed (same
+//	                  size and time): a NAS that acknowledged a write it lost
 package main
 
 import (
@@ -77,7 +80,12 @@ func run(args []string) int {
 		writeLog(o, log.String())
 		return 16
 	}
-	c := &copier{o: o, log: &log, fail: map[string]bool{}}
+	c := &copier{o: o, log: &log, fail: map[string]bool{}, lose: map[string]bool{}}
+	for _, n := range strings.Split(os.Getenv("ROBODOUBLE_LOSE"), ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			c.lose[strings.ToLower(n)] = true
+		}
+	}
 	for _, n := range strings.Split(os.Getenv("ROBODOUBLE_FAIL"), ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			c.fail[strings.ToLower(n)] = true
@@ -165,6 +173,7 @@ type copier struct {
 	o           opts
 	log         *bytes.Buffer
 	fail        map[string]bool
+	lose        map[string]bool // ROBODOUBLE_LOSE
 	dirs, files counts
 	bytes       counts
 }
@@ -238,6 +247,13 @@ func (c *copier) file(s, d string, e fs.DirEntry) {
 			c.files.failed++
 			fmt.Fprintf(c.log, "%s ERROR 5 (0x00000005) Copying File %s\r\n%v\r\n", stamp(), s, err)
 			return
+		}
+		if c.lose[strings.ToLower(e.Name())] && fi.Size() > 0 {
+			if f, err := os.OpenFile(d, os.O_WRONLY, 0); err == nil {
+				f.WriteAt([]byte{'#'}, 0)
+				f.Close()
+				os.Chtimes(d, fi.ModTime(), fi.ModTime())
+			}
 		}
 	}
 	c.files.copied++
