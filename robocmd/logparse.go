@@ -126,9 +126,11 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		log.Encoding = "utf-16le"
 		br.Discard(2) // the byte order mark
-		// What vssmirror's /UNILOG+ writes: converted by hand, in large
-		// chunks, at about twice x/text's speed.
-		src = bufio.NewReaderSize(newUTF16LEReader(br, peekBytes), peekBytes)
+		// What vssmirror's /UNILOG+ writes: decoded and split into
+		// lines in one pass (UTF16LELines).
+		if err := p.runUTF16LE(br); err != nil {
+			return nil, err
+		}
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		log.Encoding = "utf-16be"
 		src = bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), peekBytes)
@@ -140,8 +142,10 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 		src = br
 		p.head = head
 	}
-	if err := p.run(src); err != nil {
-		return nil, err
+	if src != nil {
+		if err := p.run(src); err != nil {
+			return nil, err
+		}
 	}
 	if log.Encoding == "" {
 		switch {
@@ -231,6 +235,36 @@ func (p *logParser) run(r *bufio.Reader) error {
 	return nil
 }
 
+// runUTF16LE reads a UTF-16LE log (its byte order mark skipped) in large
+// chunks through UTF16LELines: no line is converted or scanned twice.
+func (p *logParser) runUTF16LE(r io.Reader) error {
+	d := NewUTF16LELines()
+	buf := make([]byte, peekBytes)
+	for {
+		n, err := r.Read(buf)
+		d.Feed(buf[:n], p.decodedLine)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	d.Flush(p.decodedLine)
+	p.endJob()
+	return nil
+}
+
+// decodedLine is a line already in UTF-8, its line end removed; cr says
+// whether CRs are left inside it.
+func (p *logParser) decodedLine(b []byte, cr bool) {
+	if !cr {
+		p.line(bytesToString(b))
+		return
+	}
+	p.segments(b)
+}
+
 // rawLine splits a raw line on CRs (robocopy's progress output is written
 // over the line with bare CRs), drops progress segments, decodes the rest
 // and hands each to the state machine.
@@ -240,7 +274,19 @@ func (p *logParser) rawLine(b []byte) {
 		p.line(p.decode(b))
 		return
 	}
-	for _, seg := range bytes.Split(b, []byte{'\r'}) {
+	p.segments(b)
+}
+
+// segments hands each CR-separated segment of b that is not progress
+// output to the state machine.
+func (p *logParser) segments(b []byte) {
+	for len(b) > 0 {
+		seg := b
+		if i := bytes.IndexByte(b, '\r'); i >= 0 {
+			seg, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
 		if len(seg) == 0 || isProgress(seg) {
 			continue
 		}
