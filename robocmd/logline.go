@@ -2,6 +2,7 @@ package robocmd
 
 import (
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -26,6 +27,7 @@ type LogLine struct {
 	Kind   LineKind
 	Class  string // the class as written, e.g. "New File", "*EXTRA File", "Newer"
 	Size   int64  // a file's size in bytes (robocopy rounds "4.2 m")
+	Count  int64  // a folder's files in the source (-1 for an extra folder)
 	Name   string // a file's name (its full path under /FP or /MT), a folder's path
 	Err    LogError
 	Counts Counts
@@ -73,7 +75,8 @@ func readFileLine(s string) LogLine {
 		for i > 0 && (class[i-1] >= '0' && class[i-1] <= '9' || class[i-1] == '-') {
 			i--
 		}
-		return LogLine{Kind: LineDir, Class: strings.TrimSpace(class[:i]), Name: rest}
+		n, _ := strconv.ParseInt(class[i:], 10, 64)
+		return LogLine{Kind: LineDir, Class: strings.TrimSpace(class[:i]), Name: rest, Count: n}
 	}
 	l := LogLine{Kind: LineFile, Class: strings.TrimSpace(first)}
 	rest = rest[1:]

@@ -12,9 +12,11 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/progress"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
@@ -26,7 +28,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "diskshadow", EnvVars: []string{"VSSMIRROR_DISKSHADOW"}, Usage: "diskshadow executable (default System32\\diskshadow.exe; a test double elsewhere)"},
 		&cli.StringFlag{Name: "report", Usage: "write the JSON report to this file"},
 		&cli.BoolFlag{Name: "json", Usage: "print the JSON report on standard output"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not stream diskshadow's output"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not stream diskshadow's output or show progress"},
 		&cli.DurationFlag{Name: "cleanup-timeout", Value: job.CleanupTimeout, Usage: "bound of the diskshadow that deletes leftover shadows (it runs even after --timeout)"},
 	}
 }
@@ -47,6 +49,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 			&cli.StringFlag{Name: "prom", Usage: "write the run's metrics to this Prometheus text file (windows_exporter textfile collector)"},
 			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
+			&cli.DurationFlag{Name: "progress-every", Value: progress.DefaultEvery, Usage: "when standard error is not a terminal, print one progress line this often (on a terminal a bar is redrawn in place; --quiet shows neither)"},
 		),
 		Action: func(c *cli.Context) error {
 			return doRun(c, runner.Run)
@@ -63,6 +66,12 @@ func cleanupCommand() *cli.Command {
 			return doRun(c, runner.Cleanup)
 		},
 	}
+}
+
+// isTerminal reports whether w is a console (a bar can be redrawn there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // doRun reads the flags into runner.Options, runs fn and writes the report.
@@ -82,12 +91,16 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	console := io.Writer(c.App.ErrWriter)
+	// Progress goes where the console goes (standard error: --json keeps
+	// standard output for the report).
+	prog := runner.ProgressOptions{Out: c.App.ErrWriter, Bar: isTerminal(c.App.ErrWriter), Every: c.Duration("progress-every")}
 	if c.Bool("quiet") {
-		console = io.Discard
+		console, prog.Out = io.Discard, nil
 	}
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
-		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check")})
+		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"),
+		Progress: prog})
 	if c.Command.Name == "run" {
 		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom")}) {
 			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)

@@ -24,6 +24,7 @@ type Stats struct {
 	Failed   int64  // operations robocopy gave up on (after its retries)
 	Errors   int64  // error lines, retries included
 	Dirs     int64  // folders seen
+	Scanned  int64  // files in the folders seen (each folder line gives its count): how far robocopy went through the source
 	Current  string // the file copied last (full path when the log gives it)
 	// Summary is true once the summary's Dirs, Files and Bytes rows were
 	// read; SummaryFiles and SummaryBytes are its Files and Bytes rows.
@@ -241,6 +242,7 @@ func (f *Follower) segment(b []byte) {
 	case robocmd.LineDir:
 		f.settle()
 		f.st.Dirs++
+		f.st.Scanned += max(l.Count, 0)
 		f.dir = append(f.dir[:0], l.Name...)
 		return
 	}

@@ -87,6 +87,7 @@ func TestFollowGrowingLog(t *testing.T) {
 			assert.Equal(t, int64(1), prev.Failed)
 			assert.Equal(t, int64(3), prev.Errors)
 			assert.Equal(t, int64(2), prev.Dirs)
+			assert.Equal(t, int64(7), prev.Scanned, "5 files in the root, 2 in the new folder")
 			assert.Equal(t, `S:\Shares\sub dir\busy.doc`, prev.Current)
 			assert.True(t, prev.Summary)
 			assert.Equal(t, robocmd.Counts{Total: 5, Copied: 3, Skipped: 1, Failed: 1, Extras: 1}, prev.SummaryFiles)
