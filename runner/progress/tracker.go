@@ -71,18 +71,18 @@ type source struct {
 // Tracker follows the run's logs and shows and records its progress. Its
 // methods are safe for concurrent use.
 type Tracker struct {
-	mu          sync.Mutex
-	opts        Options
-	sources     []*source
-	status      Status
-	lastLine    time.Time // the last plain line
-	lastStatus  time.Time // the last status file
-	statusErr   error
-	bar         *barView
-	stop, done  chan struct{}
-	stopOnce    sync.Once
-	started     bool // Start runs Step on a ticker
-	copyEnded   bool // the copy script ended: sources without a summary will not go on
+	mu         sync.Mutex
+	opts       Options
+	sources    []*source
+	status     Status
+	lastLine   time.Time // the last plain line
+	lastStatus time.Time // the last status file
+	statusErr  error
+	bar        *barView
+	stop, done chan struct{}
+	stopOnce   sync.Once
+	started    bool // Start runs Step on a ticker
+	copyEnded  bool // the copy script ended: sources without a summary will not go on
 }
 
 // New returns a Tracker; Step drives it (Start runs Step on a ticker).
