@@ -19,8 +19,9 @@ import (
 type barView struct {
 	p    *mpb.Progress
 	mu   sync.Mutex
-	bars map[int]*mpb.Bar
-	text map[int]string // what each bar's decorator shows
+	bars    map[int]*mpb.Bar
+	text    map[int]string // what each bar's decorator shows
+	current map[int]string // and the file being copied
 }
 
 // barScale is a bar's total: per mille of the estimate.
@@ -29,7 +30,7 @@ const barScale = 1000
 func newBarView(out io.Writer) *barView {
 	return &barView{
 		p:    mpb.New(mpb.WithOutput(out), mpb.WithAutoRefresh(), mpb.WithRefreshRate(250*time.Millisecond), mpb.WithWidth(100)),
-		bars: map[int]*mpb.Bar{}, text: map[int]string{},
+		bars: map[int]*mpb.Bar{}, text: map[int]string{}, current: map[int]string{},
 	}
 }
 
@@ -41,7 +42,11 @@ func (v *barView) update(sources []SourceStatus, total int) {
 			continue
 		}
 		v.mu.Lock()
-		v.text[s.Index] = SourceText(s, true)
+		v.text[s.Index] = BarText(s)
+		v.current[s.Index] = ""
+		if s.State == SourceCopying {
+			v.current[s.Index] = Clean(s.CurrentFile)
+		}
 		v.mu.Unlock()
 		b := v.bars[s.Index]
 		if b == nil {
@@ -62,21 +67,34 @@ func (v *barView) update(sources []SourceStatus, total int) {
 
 func (v *barView) add(s *SourceStatus, total int) *mpb.Bar {
 	idx := s.Index
-	name := decor.Name(fmt.Sprintf("source %d/%d %s", s.Index, total, Clean(s.Path)), decor.WCSyncSpaceR)
-	info := decor.Any(func(decor.Statistics) string {
+	name := decor.Name(fmt.Sprintf("source %d/%d %s", s.Index, total, Tail(Clean(s.Path), 32)))
+	reserve := 0
+	if s.Estimate != nil {
+		reserve = barWidth + 2
+	}
+	// mpb fills the decorators first and gives the bar what is left: the
+	// current file takes only the room the bar does not need.
+	info := decor.Any(func(st decor.Statistics) string {
 		v.mu.Lock()
 		defer v.mu.Unlock()
-		return v.text[idx]
+		text, cur := v.text[idx], v.current[idx]
+		if room := st.AvailableWidth - reserve - len(text) - len(" now "); cur != "" && room >= 12 {
+			text += " now " + Tail(cur, room)
+		}
+		return text
 	})
 	var b *mpb.Bar
 	if s.Estimate != nil {
-		b = v.p.New(barScale, mpb.BarStyle(), mpb.BarWidth(24), mpb.PrependDecorators(name), mpb.AppendDecorators(info))
+		b = v.p.New(barScale, mpb.BarStyle(), mpb.BarWidth(barWidth), mpb.PrependDecorators(name), mpb.AppendDecorators(info))
 	} else {
 		b = v.p.New(0, mpb.NopStyle(), mpb.PrependDecorators(name), mpb.AppendDecorators(info))
 	}
 	v.bars[idx] = b
 	return b
 }
+
+// barWidth is the width of a bar.
+const barWidth = 24
 
 // close ends the bars (a source that did not finish keeps its last
 // state) and waits until the last frame is drawn: whatever is printed

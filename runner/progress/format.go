@@ -52,6 +52,34 @@ func SourceText(s *SourceStatus, current bool) string {
 	return b.String()
 }
 
+// BarText is the short form of a source's progress beside its bar.
+func BarText(s *SourceStatus) string {
+	var b strings.Builder
+	if s.Percent != nil && s.State != SourceDone {
+		fmt.Fprintf(&b, "%.0f%% ", *s.Percent)
+	}
+	fmt.Fprintf(&b, "%s files, %s, %s failed", Count(s.FilesCopied), Bytes(s.BytesCopied), Count(s.FilesFailed))
+	switch {
+	case s.State == SourceDone:
+		b.WriteString(", done")
+	case s.State == SourceCopying:
+		fmt.Fprintf(&b, ", %s/s", Bytes(s.BytesPerSec))
+		if s.ETASeconds != nil {
+			fmt.Fprintf(&b, ", ETA %s", Duration(time.Duration(*s.ETASeconds)*time.Second))
+		}
+	}
+	return b.String()
+}
+
+// Tail is s cut to its last n characters, an ellipsis first.
+func Tail(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n || n < 2 {
+		return s
+	}
+	return "…" + string(r[len(r)-n+1:])
+}
+
 func estimateText(s *SourceStatus) string {
 	e := s.Estimate
 	if e == nil {
