@@ -17,8 +17,8 @@ import (
 // percentage; one without shows only its counts (no bar: a made-up
 // fraction would mislead).
 type barView struct {
-	p    *mpb.Progress
-	mu   sync.Mutex
+	p       *mpb.Progress
+	mu      sync.Mutex
 	bars    map[int]*mpb.Bar
 	text    map[int]string // what each bar's decorator shows
 	current map[int]string // and the file being copied
