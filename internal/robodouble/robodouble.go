@@ -33,7 +33,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vssmirror/vssmirror/internal/fakedsh"
 	"github.com/vssmirror/vssmirror/internal/utf16text"
 )
 
@@ -302,7 +301,7 @@ func (c *copier) purge(src, dst string) {
 				c.dirs.extras++
 				fmt.Fprintf(c.log, "\t*EXTRA Dir        -1\t%s\\\r\n", d)
 				if !c.o.list {
-					fakedsh.RemoveTree(d)
+					RemoveTree(d)
 				}
 				continue
 			}
@@ -412,4 +411,23 @@ func (l *logFile) close() {
 	if l.f != nil {
 		l.f.Close()
 	}
+}
+
+// RemoveTree removes path and everything below it with plain deletes.
+// os.RemoveAll is not used: on Windows it deletes through handle-relative
+// calls that wine does not implement ("Invalid function").
+func RemoveTree(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil
+	}
+	if fi.IsDir() {
+		entries, _ := os.ReadDir(path)
+		for _, e := range entries {
+			if err := RemoveTree(filepath.Join(path, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.Remove(path)
 }
