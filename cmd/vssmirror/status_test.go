@@ -30,7 +30,9 @@ func TestRunProgressAndStatus(t *testing.T) {
 	code, stdout, stderr = vssm(t, "run", "-c", job, "--diskshadow", os.Args[0], "--state-dir", stateDir,
 		"--scripts-dir", filepath.Join(dir, "scripts"), "--json", "--progress-every", "1ms")
 	require.Equal(t, exitOK, code, stderr)
-	var rep struct{ RunID string `json:"run_id"` }
+	var rep struct {
+		RunID string `json:"run_id"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rep), "standard output is the report alone")
 	end := strings.Index(stderr, "vssmirror: progress: copy ended: ")
 	require.GreaterOrEqual(t, end, 0, stderr)
