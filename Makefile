@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test fmt-check tidy-check vet staticcheck unit cross build examples e2e-wine
+.PHONY: test fmt-check tidy-check vet staticcheck unit cross build examples e2e-wine e2e-browser
 
 test: fmt-check tidy-check vet staticcheck unit cross
 
@@ -50,3 +50,12 @@ examples:
 e2e-wine:
 	bash e2e/install-deps.sh
 	$(GO) test -tags e2e -count=1 -timeout 15m ./e2e/
+
+# The history and fleet pages in Debian's headless Chromium, driven by chromedp: rows,
+# chart elements, links, no console message, nothing loaded but the page itself; the
+# pages and their screenshots stay in build/browser/ (or $$VSSMIRROR_ARTIFACTS). Installs
+# chromium from Debian if missing; under CI=1 a missing chromium fails, never skips.
+e2e-browser:
+	bash e2e/install-deps.sh
+	$(GO) vet -tags browser ./e2e/browser/
+	$(GO) test -tags browser -count=1 -timeout 10m -v ./e2e/browser/

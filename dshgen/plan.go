@@ -30,6 +30,18 @@ type Plan struct {
 	Robocopy    string       // robocopy executable
 	UTF8        bool         // a path is non-ASCII: the .cmd is UTF-8 with chcp 65001
 	Guard       *GuardPlan   // deletion guard, nil when off
+	Set         string       // the backup set the scripts write (empty for sets: single or when rendered without one)
+
+	// Hooks and built-in verification (hooks.go): the wrappers in the
+	// order they run, and each by kind (nil when the job has none).
+	Hooks      []*HookPlan
+	PreHook    *HookPlan
+	PostHook   *HookPlan
+	VerifyHook *HookPlan // hooks.verify and/or the verify section
+	Check      *CheckPlan
+	// VerifyComponents are writer verify lines of single components:
+	// {WRITER-GUID}:\LOGICAL PATH\NAME, quoted in the script.
+	VerifyComponents []string
 
 	// The numbers the copy script decides by, owned by robocmd so that the
 	// script and robocmd.Classify cannot disagree: robocopy's errorlevel is
@@ -221,6 +233,10 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 				p.UTF8 = true
 			}
 		}
+	}
+	p.VerifyComponents = j.Verify.VerifyComponents
+	if err := hookPlans(p, j); err != nil {
+		return nil, err
 	}
 	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || (p.Guard != nil && !isASCII(p.Guard.Exe)) {
 		p.UTF8 = true

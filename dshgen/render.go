@@ -146,6 +146,7 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	plan.Set = opts.Set
 	b := &Bundle{Plan: plan}
 	for _, f := range []struct{ tmpl, name string }{
 		{templates.JobDsh, j.Name + ".dsh"},
@@ -175,6 +176,13 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 			return nil, fmt.Errorf("rendering %s: the template added non-ASCII text to a script without chcp 65001", f.name)
 		}
 		b.Files = append(b.Files, File{Name: f.name, Template: f.tmpl, Data: data})
+	}
+	for _, h := range plan.Hooks {
+		f, err := renderHook(tmpls, plan, h)
+		if err != nil {
+			return nil, err
+		}
+		b.Files = append(b.Files, f)
 	}
 	return b, nil
 }

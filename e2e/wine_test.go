@@ -518,7 +518,7 @@ func TestAbortMarker(t *testing.T) {
 	t.Run("written by the runner", func(t *testing.T) {
 		// A verified writer (SQL Server) loses a component whose volume is
 		// not in the set: the runner writes the marker while diskshadow runs.
-		s := newScenario(t, strings.Replace(fullJob, "  expose_letters: [S]\n", "  expose_letters: [S]\n  verify_writers: [sql]\n", 1))
+		s := newScenario(t, strings.Replace(fullJob, "  expose_letters: [S]\n", "  expose_letters: [S]\n  verify_writers: [sql]\n  sql_full_ok: true\n", 1))
 		s.write("Data/a.txt", "a")
 		code, out, rep := s.run(`FAKEDSH_EXCLUDE=SqlServerWriter:\HOST\master:C:`)
 		assert.NotEqual(t, 0, code, out)

@@ -126,7 +126,7 @@ func newRun(opts Options, prefix string) *run {
 	host, _ := os.Hostname()
 	rep := &report.Report{Schema: 1, Job: opts.Job.Name, RunID: prefix + newRunID(start), Host: host, Start: start,
 		Scripts: []string{}, Preflight: []report.Check{}, Shadows: []report.Shadow{}, Writers: []report.WriterResult{}, Errors: []report.RunError{},
-		Sources: []report.SourceResult{}, Notes: []string{}, Cleanup: report.CleanupResult{Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}}
+		Sources: []report.SourceResult{}, Hooks: []report.HookResult{}, Notes: []string{}, Cleanup: report.CleanupResult{Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}}
 	return &run{opts: opts, j: opts.Job, rep: rep, console: opts.Console, history: prefix == ""}
 }
 
@@ -386,6 +386,8 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 	r.startProgress()
 	abort, aliases := r.newAbortWatch(), r.newAliasMerge()
 	abort.cancel = stop
+	hooks := r.newHookWatch(stop)
+	hooks.start()
 	var res *dsResult
 	for attempt := 1; ; attempt++ {
 		r.rep.Diskshadow.Attempts = attempt
@@ -417,6 +419,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 			break
 		}
 	}
+	timedOut := hooks.stop()
 	r.copyEnded()
 	aliases.merge(res.Output.Deleted)
 	code := res.ExitCode
@@ -438,6 +441,8 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 			r.journalFailed(err)
 		}
 	}
+	outcome = r.judgeHooks(outcome, timedOut, res.Output)
+	r.keepResumePromise()
 	return outcome
 }
 

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vssmirror/vssmirror/templates"
 )
 
 // vssm runs the app with args and returns its exit code, stdout and stderr.
@@ -130,7 +132,7 @@ func TestTemplatesDumpAndOverride(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := vssm(t, "templates", "dump", dir)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, 5, strings.Count(stdout, "\n"), "four templates and the README")
+	assert.Equal(t, len(templates.Names)+1, strings.Count(stdout, "\n"), "every template and the README")
 	out := t.TempDir()
 	code, _, stderr = vssm(t, "generate", "-c", "../../examples/exchange/job.yaml", "-o", out, "--template-dir", dir)
 	require.Equal(t, 0, code, stderr)

@@ -48,6 +48,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 			&cli.StringFlag{Name: "prom", Usage: "write the run's metrics to this Prometheus text file (windows_exporter textfile collector)"},
+			&cli.StringFlag{Name: "html", Usage: "rewrite the job's history page (as history --html) in this file after the run"},
 			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
 			&cli.DurationFlag{Name: "progress-every", Value: progress.DefaultEvery, Usage: "when standard error is not a terminal, print one progress line this often (on a terminal a bar is redrawn in place; --quiet shows neither)"},
 		),
@@ -83,9 +84,11 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	// The report's folder must exist before the run: a report that cannot
 	// be written after a backup would make the exit code disagree with the
 	// history, metrics and event already recorded.
-	if p := c.String("report"); p != "" {
-		if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
-			return usagef("--report %s: the folder %s does not exist; create it first", p, filepath.Dir(p))
+	for _, f := range []string{"report", "html"} {
+		if p := c.String(f); p != "" {
+			if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
+				return usagef("--%s %s: the folder %s does not exist; create it first", f, p, filepath.Dir(p))
+			}
 		}
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
@@ -102,7 +105,8 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"),
 		Progress: prog})
 	if c.Command.Name == "run" {
-		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom")}) {
+		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom"),
+			HTMLFile: c.String("html"), ScriptsDir: c.String("scripts-dir")}) {
 			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)
 		}
 	}

@@ -53,6 +53,14 @@
 //	                   this folder is mirrored into <folder>-mirror-<n> and
 //	                   the double writes the source's real /UNILOG+ log
 //	                   (slowly with ROBODOUBLE_SLOW)
+//	FAKEDSH_HOOKS      off Windows, how the hook wrappers' commands end:
+//	                   KIND:CODE or KIND:hang, comma-separated, e.g.
+//	                   "pre_snapshot:0,verify:3" (default 0). The double
+//	                   plays the wrapper's contract (dshgen.HookPlan): the
+//	                   .started file, the command's output, the .rc file,
+//	                   exit 1 on failure. On Windows the wrapper runs in
+//	                   cmd.exe like the copy script. Every hook run is
+//	                   counted in the state file (State.Hooks).
 //	FAKEDSH_WRITERS    the verbose writer listing create prints before the
 //	                   shadows: one WRITER:COMPONENT per line (ParseWriters),
 //	                   e.g. "SqlServerWriter:\HOST\master"; a component name
@@ -98,6 +106,9 @@ type Shadow struct {
 type State struct {
 	Shadows []Shadow `json:"shadows"`
 	Creates int      `json:"creates"` // create commands seen, for create:HRESULT:N
+	// Hooks counts the hook wrappers exec ran, by kind (pre_snapshot,
+	// post_snapshot, verify).
+	Hooks map[string]int `json:"hooks,omitempty"`
 }
 
 // LoadState reads the state file (empty if missing).
@@ -502,7 +513,16 @@ func (f *fake) exec(path string) (int, bool) {
 		return 1, true
 	}
 	var code int
-	if runtime.GOOS == "windows" {
+	kind := HookKind(path)
+	if kind != "" {
+		if f.st.Hooks == nil {
+			f.st.Hooks = map[string]int{}
+		}
+		f.st.Hooks[kind]++
+	}
+	if runtime.GOOS != "windows" && kind != "" {
+		code = f.hook(kind, path)
+	} else if runtime.GOOS == "windows" {
 		cmd := exec.Command("cmd.exe", "/c", path)
 		cmd.Stdout, cmd.Stderr = f.out, f.out
 		err := cmd.Run()
@@ -631,6 +651,51 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 	f.st.Shadows = keep
 	f.printf("\nNumber of shadow copies deleted: %d\n", len(ids))
 	return 0, false
+}
+
+// HookKind is the hook kind of a wrapper path (<job>-<kind>.cmd), or "".
+func HookKind(path string) string {
+	base := strings.ToLower(filepath.Base(strings.ReplaceAll(path, `\`, "/")))
+	for _, k := range []string{"pre_snapshot", "post_snapshot", "verify"} {
+		if strings.HasSuffix(base, "-"+k+".cmd") {
+			return k
+		}
+	}
+	return ""
+}
+
+// hook plays a hook wrapper off Windows: when the wrapper runs a command
+// (it names its .started file), the start file, the command's output and
+// its exit code from FAKEDSH_HOOKS are written into VSSMIRROR_RUN_DIR; the
+// wrapper exits 1 when the command failed. "hang" never ends (after the
+// start file), as a hook that does not return.
+func (f *fake) hook(kind, path string) int {
+	dir := f.getenv("VSSMIRROR_RUN_DIR")
+	data, _ := os.ReadFile(path)
+	base := strings.TrimSuffix(filepath.Base(strings.ReplaceAll(path, `\`, "/")), ".cmd")
+	if dir == "" || !strings.Contains(string(data), base+".started") {
+		return 0
+	}
+	spec := "0"
+	for _, item := range strings.Split(f.getenv("FAKEDSH_HOOKS"), ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(item), ":"); ok && k == kind {
+			spec = v
+		}
+	}
+	os.WriteFile(filepath.Join(dir, base+".started"), []byte(kind+"\r\n"), 0o644)
+	if spec == "hang" {
+		f.save()
+		for {
+			time.Sleep(time.Hour)
+		}
+	}
+	code, _ := strconv.Atoi(spec)
+	os.WriteFile(filepath.Join(dir, base+".out.log"), []byte(fmt.Sprintf("%s hook output\r\nexiting %d\r\n", kind, code)), 0o644)
+	os.WriteFile(filepath.Join(dir, base+".rc"), []byte(fmt.Sprintf("%d\r\n", code)), 0o644)
+	if code != 0 {
+		return 1
+	}
+	return 0
 }
 
 // robocopyLog is a small robocopy log in the English layout; with code 8 or
