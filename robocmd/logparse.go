@@ -170,8 +170,12 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 	return log, nil
 }
 
-// classEntry is a file class as written (copied) and its stable name.
-type classEntry struct{ raw, name string }
+// classEntry is a file class as written (copied), its stable name and its
+// counter in logParser.classCounts.
+type classEntry struct {
+	raw, name string
+	idx       int
+}
 
 type state int
 
@@ -195,8 +199,12 @@ type logParser struct {
 
 	job        *LogJob
 	classCache map[string]classEntry // class as written -> stable name
-	lastClass  string                // the previous line's class, and its name
-	lastName   string
+	lastClass  string                // the previous line's class, and its counter
+	lastIdx    int
+	// classCounts are the current job's lines per class as written,
+	// added to its FileClasses when it ends: one slice increment per
+	// line instead of a map update.
+	classCounts []int64
 	keyBuf     []byte
 	st         state
 	headerIdx  int  // label lines seen in the header
@@ -405,6 +413,12 @@ func (p *logParser) endJob() {
 		return
 	}
 	j := p.job
+	for _, e := range p.classCache {
+		if n := p.classCounts[e.idx]; n > 0 {
+			j.FileClasses[e.name] += n
+			p.classCounts[e.idx] = 0
+		}
+	}
 	if j.SpeedBytesPerSec == 0 && j.Bytes.Copied > 0 {
 		if secs := parseDuration(j.TimeCopying); secs > 0 {
 			j.SpeedBytesPerSec = j.Bytes.Copied / secs
@@ -627,12 +641,13 @@ func (p *logParser) fileLine(s string) {
 			if len(p.classCache) >= 64 {
 				return // bounded: a log with more distinct classes is not robocopy's
 			}
-			e = classEntry{raw: strings.Clone(class), name: canonicalClass(class, dir)}
+			e = classEntry{raw: strings.Clone(class), name: canonicalClass(class, dir), idx: len(p.classCounts)}
 			p.classCache[e.raw] = e
+			p.classCounts = append(p.classCounts, 0)
 		}
-		p.lastClass, p.lastName = e.raw, e.name
+		p.lastClass, p.lastIdx = e.raw, e.idx
 	}
-	p.job.FileClasses[p.lastName]++
+	p.classCounts[p.lastIdx]++
 }
 
 // canonicalClass maps a class as written to its stable name.
