@@ -2,6 +2,7 @@ package robocmd
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -124,8 +125,18 @@ func (d *UTF16LELines) decode(src []byte, atEOF bool, fn func([]byte, bool)) int
 			b = (b | b>>16) & 0xFFFFFFFF
 			w := a | b<<32
 			lf, cr := w^(ones8*'\n'), w^(ones8*'\r')
-			if ((lf-ones8)&^lf|(cr-ones8)&^cr)&highs8 != 0 {
-				break // a line end in the block: one unit at a time
+			if m := ((lf-ones8)&^lf | (cr-ones8)&^cr) & highs8; m != 0 {
+				// A CR or LF in the block: the lowest flagged byte is
+				// the first (a borrow only flags bytes above a match).
+				// The characters before it are taken here, the CR or
+				// LF below.
+				k := bits.TrailingZeros64(m) / 8
+				if d.n < maxLine {
+					binary.LittleEndian.PutUint64(d.buf[d.n:], w)
+					d.n = min(d.n+k, maxLine)
+				}
+				i += 2 * k
+				break
 			}
 			if d.n < maxLine {
 				binary.LittleEndian.PutUint64(d.buf[d.n:], w)
