@@ -211,6 +211,7 @@ type logParser struct {
 	pendingMsg bool // the next line is an error's message
 	afterMsg   bool // the previous line was an error message
 	errWord    string
+	errPrefix  string // errWord + ":", what robocopy's give-up line starts with
 	rows       int // summary rows read
 	speeds     int
 	lineBuf    []byte
@@ -373,6 +374,9 @@ func bytesToString(b []byte) string {
 }
 
 func isDashes(s string) bool {
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != ' ' && r != '\t' }); i < 0 || s[i] != '-' {
+		return false // most lines: no dash first
+	}
 	t := strings.TrimSpace(s)
 	return len(t) >= 20 && strings.Trim(t, "-") == ""
 }
@@ -498,7 +502,7 @@ func (p *logParser) line(s string) {
 		return
 	}
 	trim := strings.TrimSpace(s)
-	if p.job != nil && p.errWord != "" && strings.HasPrefix(trim, p.errWord+":") {
+	if p.job != nil && p.errWord != "" && strings.HasPrefix(trim, p.errPrefix) {
 		p.job.RetryLimitExceeded++
 		if p.job.lastErr >= 0 {
 			p.job.Errors[p.job.lastErr].RetryLimitExceeded = true
@@ -926,6 +930,7 @@ func (p *logParser) addError(e LogError) {
 	j := p.job
 	if e.Message != p.errWord { // parseErrorLine passes the error word in Message
 		p.errWord = strings.Clone(e.Message)
+		p.errPrefix = p.errWord + ":"
 	}
 	j.ErrorsTotal++
 	p.keyBuf = append(append(append(append(p.keyBuf[:0], e.Action...), 0), e.Path...), byte(e.Code), byte(e.Code>>8), byte(e.Code>>16), byte(e.Code>>24))
