@@ -205,16 +205,16 @@ type logParser struct {
 	// added to its FileClasses when it ends: one slice increment per
 	// line instead of a map update.
 	classCounts []int64
-	keyBuf     []byte
-	st         state
-	headerIdx  int  // label lines seen in the header
-	pendingMsg bool // the next line is an error's message
-	afterMsg   bool // the previous line was an error message
-	errWord    string
-	errPrefix  string // errWord + ":", what robocopy's give-up line starts with
-	rows       int // summary rows read
-	speeds     int
-	lineBuf    []byte
+	keyBuf      []byte
+	st          state
+	headerIdx   int  // label lines seen in the header
+	pendingMsg  bool // the next line is an error's message
+	afterMsg    bool // the previous line was an error message
+	errWord     string
+	errPrefix   string // errWord + ":", what robocopy's give-up line starts with
+	rows        int    // summary rows read
+	speeds      int
+	lineBuf     []byte
 }
 
 func (p *logParser) run(r *bufio.Reader) error {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 func fixture(t testing.TB, name string) *Log {
@@ -756,4 +758,36 @@ func TestHugeLinesAreCut(t *testing.T) {
 	require.NoError(t, err)
 	check(t, l)
 	assert.Equal(t, `D:\a\fé.db`, l.Jobs[0].Errors[0].Path)
+}
+
+// TestWriteGeneratedLog writes the benchmarks' generated log to a file for
+// measuring whole commands (`vssmirror report` beside `wc -l`), when
+// VSSMIRROR_WRITE_LOG names the file: VSSMIRROR_WRITE_LOG_MB its size in
+// UTF-8 (default 100), VSSMIRROR_WRITE_LOG_ENC utf16le (default: as /UNILOG+
+// writes it, with a byte order mark) or utf8.
+func TestWriteGeneratedLog(t *testing.T) {
+	path := os.Getenv("VSSMIRROR_WRITE_LOG")
+	if path == "" {
+		t.Skip("VSSMIRROR_WRITE_LOG not set")
+	}
+	mb := 100
+	if v := os.Getenv("VSSMIRROR_WRITE_LOG_MB"); v != "" {
+		var err error
+		mb, err = strconv.Atoi(v)
+		require.NoError(t, err)
+	}
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	defer f.Close()
+	gen := &genLog{jobs: 1, filesPerJob: mb << 20 / 51} // about 51 bytes per file line
+	if os.Getenv("VSSMIRROR_WRITE_LOG_ENC") == "utf8" {
+		_, err = io.Copy(f, gen)
+		require.NoError(t, err)
+	} else {
+		w := transform.NewWriter(f, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder())
+		_, err = io.Copy(w, gen)
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+	}
+	require.NoError(t, f.Close())
 }
