@@ -42,7 +42,7 @@ build:
 
 # Re-render every example's committed scripts (after a deliberate template change).
 examples:
-	$(GO) test ./dshgen -run TestExamples -update
+	$(GO) test ./dshgen -run 'TestExamples|TestTwoPhaseExamples' -update
 
 # End-to-end under wine: the Windows build of vssmirror, the generated .cmd run by
 # wine's cmd.exe, a diskshadow double and a robocopy double, in a throwaway wine
@@ -58,4 +58,5 @@ e2e-wine:
 e2e-browser:
 	bash e2e/install-deps.sh
 	$(GO) vet -tags browser ./e2e/browser/
+	$(GO) tool staticcheck -tags browser ./e2e/browser/
 	$(GO) test -tags browser -count=1 -timeout 10m -v ./e2e/browser/

@@ -183,3 +183,24 @@ func hookData(plan *Plan, h *HookPlan) HookData {
 	}
 	return d
 }
+
+// twoPhase turns a plan into the two-phase snapshot's: a copy snapshot
+// (the BackupComplete of end backup can only come from the diskshadow
+// session that began the backup, and the stop script is another one),
+// with the pre_snapshot and post_snapshot hooks and nothing that belongs
+// to a copy (hooks.verify, the verify section).
+func twoPhase(p *Plan) error {
+	if p.Full {
+		return fmt.Errorf("job %s: a two-phase snapshot is a copy snapshot: end backup (BackupComplete) can only come from the diskshadow session that began the backup, and the stop script runs in another; use shadow.backup_type: copy for this job", p.Job)
+	}
+	p.TwoPhase = true
+	p.VerifyHook, p.Check = nil, nil
+	var hooks []*HookPlan
+	for _, h := range p.Hooks {
+		if h.Kind != job.HookVerify {
+			hooks = append(hooks, h)
+		}
+	}
+	p.Hooks = hooks
+	return nil
+}

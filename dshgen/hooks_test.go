@@ -1,6 +1,9 @@
 package dshgen
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,4 +83,77 @@ func TestNoHooksNoWrappers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, b.Files, 3)
 	assert.NotContains(t, string(b.Files[0].Data), "pre_snapshot")
+}
+
+func TestTwoPhasePair(t *testing.T) {
+	j, err := job.Parse("job.yaml", []byte(strings.Replace(strings.Replace(hookJobYAML, "  backup_type: full\n", "", 1), "sets: weekday\n", "", 1)))
+	require.NoError(t, err)
+	b, err := Render(j, RenderOptions{TwoPhase: true})
+	require.NoError(t, err)
+	var names []string
+	files := map[string]string{}
+	for _, f := range b.Files {
+		names = append(names, f.Name)
+		files[f.Name] = string(f.Data)
+	}
+	assert.Equal(t, []string{"ex-start.dsh", "ex-stop.dsh", "ex-pre_snapshot.cmd", "ex-post_snapshot.cmd"}, names, "no copy script, no verify wrapper")
+	start := files["ex-start.dsh"]
+	create := strings.Index(start, "\r\ncreate\r\n")
+	expose := strings.Index(start, "\r\nexpose %vssm_e% Z:\r\n")
+	require.True(t, create > 0 && expose > create, "the seed's bug: its start script exposed an alias it never created")
+	assert.NotContains(t, start, "begin backup")
+	assert.NotContains(t, start, "delete shadows")
+	stop := files["ex-stop.dsh"]
+	assert.Contains(t, stop, "\r\ndelete shadows exposed Z:\r\nexit\r\n")
+	assert.NotContains(t, stop, "\r\ndelete shadows volume", "the seed's bug: it deleted every shadow of the volume")
+
+	full, err := job.Parse("job.yaml", []byte(hookJobYAML))
+	require.NoError(t, err)
+	_, err = Render(full, RenderOptions{TwoPhase: true})
+	require.ErrorContains(t, err, "a two-phase snapshot is a copy snapshot")
+}
+
+// Every preset renders (and so lints clean: Render refuses a .dsh with a
+// finding), the two-phase pair too where the preset is a copy backup.
+func TestPresetsRenderAndLint(t *testing.T) {
+	for _, name := range job.PresetNames() {
+		data, err := job.Preset(name)
+		require.NoError(t, err)
+		j, err := job.Parse(name+".yaml", data)
+		require.NoError(t, err, name)
+		_, err = Render(j, RenderOptions{})
+		require.NoError(t, err, name)
+		if j.Shadow.BackupType == job.BackupCopy {
+			_, err = Render(j, RenderOptions{TwoPhase: true})
+			require.NoError(t, err, name)
+		}
+	}
+}
+
+// TestTwoPhaseExamples renders the two-phase pair of every copy-backup
+// example that has hooks and compares it with the committed files
+// (<name>-start.dsh, <name>-stop.dsh); -update rewrites them.
+func TestTwoPhaseExamples(t *testing.T) {
+	jobs := exampleJobs(t)
+	n := 0
+	for _, jobFile := range jobs {
+		j, err := job.Load(jobFile)
+		require.NoError(t, err)
+		if !j.Hooks.Any() || j.Shadow.BackupType != job.BackupCopy {
+			continue
+		}
+		n++
+		b, err := Render(j, RenderOptions{TwoPhase: true})
+		require.NoError(t, err)
+		dir := filepath.Dir(jobFile)
+		if *update {
+			require.NoError(t, b.Write(dir))
+		}
+		for _, f := range b.Files {
+			want, err := os.ReadFile(filepath.Join(dir, f.Name))
+			require.NoError(t, err, "run `make examples` to render the example")
+			assert.True(t, bytes.Equal(want, f.Data), "%s differs from the rendered script; if the change is deliberate run `make examples`", f.Name)
+		}
+	}
+	assert.Positive(t, n, "examples/domino has the two-phase pair")
 }

@@ -19,6 +19,9 @@ type Plan struct {
 	DshPath     string       // <scripts_dir>\<name>.dsh
 	CmdPath     string       // <scripts_dir>\<name>.cmd, run by exec
 	CleanupPath string       // <scripts_dir>\<name>-cleanup.dsh
+	StartPath   string       // <scripts_dir>\<name>-start.dsh (two-phase)
+	StopPath    string       // <scripts_dir>\<name>-stop.dsh (two-phase)
+	TwoPhase    bool         // rendered as the two-phase pair: no copy, no verification
 	Context     string       // "persistent" or "persistent nowriters"
 	Metadata    string       // metadata .cab path, empty for none
 	Verbose     bool         // set verbose on
@@ -143,6 +146,8 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 		DshPath:     WinJoin(j.ScriptsDir, j.Name+".dsh"),
 		CmdPath:     WinJoin(j.ScriptsDir, j.Name+".cmd"),
 		CleanupPath: WinJoin(j.ScriptsDir, j.Name+"-cleanup.dsh"),
+		StartPath:   WinJoin(j.ScriptsDir, j.Name+"-start.dsh"),
+		StopPath:    WinJoin(j.ScriptsDir, j.Name+"-stop.dsh"),
 		Context:     "persistent",
 		Verbose:     j.Shadow.Verbose,
 		Full:        j.Shadow.BackupType == job.BackupFull,

@@ -47,6 +47,10 @@ type RenderOptions struct {
 	// Set is the backup set to write into: a folder under the destination
 	// (empty for sets: single).
 	Set string
+	// TwoPhase renders the two-phase snapshot's pair instead of the
+	// backup scripts: <name>-start.dsh, <name>-stop.dsh and the
+	// pre_snapshot and post_snapshot hooks' wrappers.
+	TwoPhase bool
 }
 
 // FuncMap returns the functions templates may call: sprig's hermetic text
@@ -148,11 +152,19 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 	}
 	plan.Set = opts.Set
 	b := &Bundle{Plan: plan}
-	for _, f := range []struct{ tmpl, name string }{
+	scripts := []struct{ tmpl, name string }{
 		{templates.JobDsh, j.Name + ".dsh"},
 		{templates.CopyCmd, j.Name + ".cmd"},
 		{templates.CleanupDsh, j.Name + "-cleanup.dsh"},
-	} {
+	}
+	if opts.TwoPhase {
+		if err := twoPhase(plan); err != nil {
+			return nil, err
+		}
+		scripts = scripts[:0]
+		scripts = append(scripts, struct{ tmpl, name string }{templates.StartDsh, j.Name + "-start.dsh"}, struct{ tmpl, name string }{templates.StopDsh, j.Name + "-stop.dsh"})
+	}
+	for _, f := range scripts {
 		var buf bytes.Buffer
 		if err := tmpls[f.tmpl].Execute(&buf, plan); err != nil {
 			return nil, fmt.Errorf("rendering %s: %w", f.name, err)

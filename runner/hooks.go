@@ -461,3 +461,39 @@ func (r *run) runWrapper(ctx context.Context, h *dshgen.HookPlan) error {
 	}
 	return err
 }
+
+// hooksExist is the preflight check that every hook's program is a file:
+// a post_snapshot hook that cannot start would leave the application
+// quiesced, so a missing one stops the run before anything is quiesced.
+func hooksExist(j *job.Job) report.Check {
+	c := report.Check{Name: "hooks-exist", OK: true, Message: "no hooks"}
+	var found []string
+	for _, kind := range job.HookKinds {
+		cmd := j.Hooks.Command(kind)
+		if len(cmd) == 0 {
+			continue
+		}
+		if fi, err := os.Stat(cmd[0]); err != nil || !fi.Mode().IsRegular() {
+			return report.Check{Name: c.Name, Message: fmt.Sprintf("hooks.%s: %s is missing or not a file; nothing was quiesced", kind, cmd[0])}
+		}
+		found = append(found, kind)
+	}
+	if len(found) > 0 {
+		c.Message = "found: " + strings.Join(found, ", ")
+	}
+	return c
+}
+
+// eseutilExists is the preflight check of verify.eseutil_path when eseutil
+// verification is on.
+func eseutilExists(j *job.Job) report.Check {
+	c := report.Check{Name: "eseutil", OK: true, Message: "verify.eseutil is off"}
+	if !j.Verify.Eseutil {
+		return c
+	}
+	if fi, err := os.Stat(j.Verify.EseutilPath); err != nil || !fi.Mode().IsRegular() {
+		return report.Check{Name: c.Name, Message: fmt.Sprintf("verify.eseutil is on but %s is missing or not a file; set verify.eseutil_path to eseutil.exe of this Exchange server (its Bin folder)", j.Verify.EseutilPath)}
+	}
+	c.Message = j.Verify.EseutilPath
+	return c
+}

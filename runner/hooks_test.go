@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -171,4 +172,35 @@ func TestHookTimeoutStopsDiskshadowAndResumes(t *testing.T) {
 	assert.True(t, hookOf(rep, job.HookPre).TimedOut)
 	assert.Equal(t, 1, e.hookRuns()["post_snapshot"], "a pre hook stopped half-way may have quiesced the application: post runs")
 	assert.Equal(t, report.HookByVssmirror, hookOf(rep, job.HookPost).RanBy)
+}
+
+func TestPreflightHooksAndEseutil(t *testing.T) {
+	dir := t.TempDir()
+	prog := dir + "/quiesce.cmd"
+	require.NoError(t, os.WriteFile(prog, []byte("@exit /b 0\r\n"), 0o644))
+	tests := []struct {
+		name     string
+		hooks    job.Hooks
+		verify   job.Verify
+		okHooks  bool
+		okEseutl bool
+		msg      string
+	}{
+		{"none", job.Hooks{}, job.Verify{}, true, true, ""},
+		{"present", job.Hooks{PreSnapshot: []string{prog}, PostSnapshot: []string{prog, "x"}}, job.Verify{Eseutil: true, EseutilPath: prog}, true, true, ""},
+		{"post missing", job.Hooks{PreSnapshot: []string{prog}, PostSnapshot: []string{dir + "/nope.exe"}}, job.Verify{}, false, true, "hooks.post_snapshot"},
+		{"folder is no program", job.Hooks{Verify: []string{dir}}, job.Verify{}, false, true, "hooks.verify"},
+		{"eseutil missing", job.Hooks{}, job.Verify{Eseutil: true, EseutilPath: dir + "/eseutil.exe"}, true, false, "verify.eseutil_path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := &job.Job{Hooks: tt.hooks, Verify: tt.verify}
+			h, e := hooksExist(j), eseutilExists(j)
+			assert.Equal(t, tt.okHooks, h.OK, h.Message)
+			assert.Equal(t, tt.okEseutl, e.OK, e.Message)
+			if tt.msg != "" {
+				assert.Contains(t, h.Message+e.Message, tt.msg)
+			}
+		})
+	}
 }

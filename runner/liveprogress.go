@@ -23,8 +23,12 @@ type ProgressOptions struct {
 
 // startProgress follows the sources' logs in the run folder while the
 // snapshot and the copy run; while a bar is shown, the run's console
-// output goes above it.
+// output goes above it. Only a backup run (its end goes to the history)
+// is followed: a held snapshot (snapshot start) copies nothing.
 func (r *run) startProgress() {
+	if !r.history || r.bundle == nil {
+		return
+	}
 	plan := r.bundle.Plan
 	var sources []progress.Source
 	for i, s := range plan.Sources {

@@ -44,6 +44,10 @@ type Options struct {
 	// (VSS_E_SNAPSHOT_SET_IN_PROGRESS); nil = 30s, 1m, 2m, 4m, 8m.
 	Retry []time.Duration
 	Now   func() time.Time
+	// ForceRelease lets Run delete a held two-phase snapshot of the job
+	// (vssmirror snapshot start) whose deadline has not passed, instead
+	// of refusing with the lock's outcome.
+	ForceRelease bool
 }
 
 // Error is returned by Run and Cleanup when the outcome is not success.
@@ -99,6 +103,9 @@ type run struct {
 	journalErr error
 	history    bool // a run (not a cleanup): its end is appended to the history
 	tracker    *progress.Tracker
+	// releaseHolds: held two-phase snapshots are deleted too, deadline or
+	// not (snapshot stop, run --force-release).
+	releaseHolds bool
 }
 
 // failure ends a run early with an outcome.
@@ -288,10 +295,13 @@ func (r *run) createRunDir() *failure {
 // cleanupEarlierRun deletes the shadows a crashed earlier run left (they
 // are in the journal) before making new ones.
 func (r *run) cleanupEarlierRun() *failure {
-	if len(r.journal.Entries) == 0 {
+	if f := r.refuseHeld(); f != nil {
+		return f
+	}
+	if len(r.deletableIDs()) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("an earlier run left %d shadow(s) in the journal (%s): deleting them first", len(r.journal.Entries), strings.Join(r.journal.IDs(), ", "))
+	msg := fmt.Sprintf("an earlier run left %d shadow(s) in the journal (%s): deleting them first", len(r.deletableIDs()), strings.Join(r.deletableIDs(), ", "))
 	r.note("%s", msg)
 	r.say("%s", msg)
 	r.rep.Cleanup = r.deleteJournaled(r.rep.RunDir)
@@ -473,10 +483,10 @@ func (r *run) journalFailed(err error) {
 
 // cleanupAfterRun deletes the shadows of this run that are still there.
 func (r *run) cleanupAfterRun(outcome report.Outcome) report.Outcome {
-	if len(r.journal.Entries) == 0 {
+	if len(r.deletableIDs()) == 0 {
 		return outcome
 	}
-	r.say("%d shadow(s) of this run are still there: deleting them", len(r.journal.Entries))
+	r.say("%d shadow(s) of this run are still there: deleting them", len(r.deletableIDs()))
 	cr := r.deleteJournaled(r.rep.RunDir)
 	r.rep.Cleanup.Attempted = true
 	r.rep.Cleanup.Deleted = append(r.rep.Cleanup.Deleted, cr.Deleted...)

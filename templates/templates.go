@@ -14,7 +14,8 @@ import "embed"
 // script diskshadow executes), cleanup.dsh.tmpl (the manual cleanup
 // script, by exposed letter), cleanup-ids.dsh.tmpl (the runner's
 // cleanup of journaled shadows, by ID) and hook.cmd.tmpl (the wrapper of
-// each hook: <name>-pre_snapshot.cmd, -post_snapshot.cmd, -verify.cmd).
+// each hook: <name>-pre_snapshot.cmd, -post_snapshot.cmd, -verify.cmd),
+// start.dsh.tmpl and stop.dsh.tmpl (the two-phase snapshot's pair).
 //
 // Templates are text/template with missingkey=error. Besides the project's
 // own functions (cmdq: one value quoted for cmd.exe; cmdline: a program and
@@ -33,6 +34,8 @@ const (
 	CleanupDsh = "cleanup.dsh.tmpl"
 	CleanupIDs = "cleanup-ids.dsh.tmpl"
 	HookCmd    = "hook.cmd.tmpl"
+	StartDsh   = "start.dsh.tmpl" // two-phase snapshot: <name>-start.dsh
+	StopDsh    = "stop.dsh.tmpl"  // two-phase snapshot: <name>-stop.dsh
 )
 
 // ReadmeName is the README `vssmirror templates dump` writes beside the
@@ -40,4 +43,4 @@ const (
 const ReadmeName = "README.txt"
 
 // Names lists every template in FS, in the order the scripts are written.
-var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs, HookCmd}
+var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs, HookCmd, StartDsh, StopDsh}

@@ -19,8 +19,9 @@ func fleetCommand() *cli.Command {
 			"run, how long ago it last succeeded, its outcome, bytes copied, files failed and shadows left,\n" +
 			"worst first: shadows left, failed, files not copied, no success within --stale, ok. A file that\n" +
 			"is damaged or not a vssmirror report is named on its own line and skipped. --html FILE writes\n" +
-			"the same as a self-contained page; --json prints {schema, dir, generated, reports, histories,\n" +
-			"jobs [...], problems [{file, message}], problems_total}.",
+			"the same as a self-contained page; --json prints {schema, dir, generated, reports, other_reports,\n" +
+			"histories, jobs [...], problems [{file, message}], problems_total}. A newer cleanup or snapshot\n" +
+			"stop report replaces the last run's leaked shadows. Exit 0 once one report or history was read.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "reports", Usage: "folder of the reports and histories collected from the servers (required)"},
 			&cli.StringFlag{Name: "html", Usage: "also write the fleet page to this file (replaced atomically)"},

@@ -20,11 +20,16 @@ import (
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
+// stateDirFlag is --state-dir.
+func stateDirFlag() cli.Flag {
+	return &cli.StringFlag{Name: "state-dir", Usage: "folder of the job's lock and shadow journal (default %ProgramData%\\vssmirror\\state)"}
+}
+
 // runFlags are shared by run and cleanup.
 func runFlags() []cli.Flag {
 	return []cli.Flag{
 		configFlag(),
-		&cli.StringFlag{Name: "state-dir", Usage: "folder of the job's lock and shadow journal (default %ProgramData%\\vssmirror\\state)"},
+		stateDirFlag(),
 		&cli.StringFlag{Name: "diskshadow", EnvVars: []string{"VSSMIRROR_DISKSHADOW"}, Usage: "diskshadow executable (default System32\\diskshadow.exe; a test double elsewhere)"},
 		&cli.StringFlag{Name: "report", Usage: "write the JSON report to this file"},
 		&cli.BoolFlag{Name: "json", Usage: "print the JSON report on standard output"},
@@ -48,6 +53,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 			&cli.StringFlag{Name: "prom", Usage: "write the run's metrics to this Prometheus text file (windows_exporter textfile collector)"},
+			&cli.BoolFlag{Name: "force-release", Usage: "delete a held snapshot of the job (vssmirror snapshot start) before the run instead of refusing with exit 13"},
 			&cli.StringFlag{Name: "html", Usage: "rewrite the job's history page (as history --html) in this file after the run"},
 			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
 			&cli.DurationFlag{Name: "progress-every", Value: progress.DefaultEvery, Usage: "when standard error is not a terminal, print one progress line this often (on a terminal a bar is redrawn in place; --quiet shows neither)"},
@@ -102,7 +108,7 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	}
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
-		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"),
+		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"), ForceRelease: c.Bool("force-release"),
 		Progress: prog})
 	if c.Command.Name == "run" {
 		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom"),

@@ -92,6 +92,9 @@ func TestRules(t *testing.T) {
 		{"bad-syntax", dsh(replace(good, 0, "set context persistant")...), []string{"1:bad-syntax"}, dsh(good...)},
 		{"bad-syntax", dsh(replace(good, 5, "add volume D: alais vol_d")...), []string{"6:bad-syntax"}, dsh(good...)},
 		{"bad-syntax", dsh(append([]string{"set option diferential"}, good...)...), []string{"1:bad-syntax"}, dsh(append([]string{"set option differential"}, good...)...)},
+		// A shadow ID that lost its closing brace (an LF cut) is no ID.
+		{"bad-syntax", dsh("delete shadows id {3f0c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"), []string{"1:bad-syntax"}, dsh("delete shadows id {3f0c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f}")},
+		{"bad-syntax", dsh("list shadows id vol_d", "mask set1"), []string{"1:bad-syntax", "2:bad-syntax"}, dsh("list shadows id %vol_d%", "mask 3f0c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f", "list shadows all")},
 		{"expose-not-persistent", dsh("set context volatile", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:"), []string{"4:expose-not-persistent"}, dsh("set context persistent nowriters", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:")},
 		{"expose-not-persistent", dsh("add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:"), []string{"3:expose-not-persistent"}, dsh("set context clientaccessible", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:")},
 		{"undefined-alias", dsh(replace(good, 6, "expose %vol_d% S:", "create")...), []string{"7:undefined-alias"}, dsh(good...)},
@@ -129,6 +132,9 @@ func TestRules(t *testing.T) {
 		{"reset-discards", dsh(append([]string{"set context persistent", "add volume C: alias c", "reset"}, good[1:]...)...), []string{"1:reset-discards", "2:reset-discards"}, dsh(append([]string{"set verbose on", "reset"}, good[2:]...)...)},
 		{"lf-cut", strings.Join(good, "\n") + "\n", []string{"1:lf-cut", "2:lf-cut", "3:lf-cut", "4:lf-cut", "5:lf-cut", "6:lf-cut", "7:lf-cut", "8:lf-cut", "9:lf-cut", "10:lf-cut", "11:lf-cut", "12:lf-cut"}, dsh(good...)},
 		{"end-before-exec", dsh(replace(replace(good, 9), 8, "end backup", "exec C:\\vss\\job.cmd")...), []string{"9:end-before-exec"}, dsh(good...)},
+		// The hook shape (hooks.go): only the pre-snapshot wrapper before create; the verify wrapper before end backup.
+		{"exec-before-create", dsh(replace(good, 6, "exec C:\\vss\\job.cmd", "create")...), []string{"7:exec-before-create"}, dsh(replace(good, 6, "exec C:\\vss\\job-pre_snapshot.cmd", "create")...)},
+		{"end-before-verify", dsh(replace(good, 10, "exec C:\\vss\\job-verify.cmd", "delete shadows exposed S:")...), []string{"10:end-before-verify"}, dsh(replace(good, 9, "exec C:\\vss\\job-verify.cmd", "end backup")...)},
 		{"no-metadata", dsh(replace(good, 1)...), []string{"6:no-metadata"}, dsh(good...)},
 		{"no-metadata", dsh(replace(good, 1)...) + "# lint:ignore no-metadata restore is done from the files\r\n", nil, dsh(good...)},
 		{"path-with-spaces", dsh(replace(good, 8, `exec C:\my scripts\job.cmd`)...), []string{"9:path-with-spaces"}, dsh(replace(good, 8, `exec "C:\my scripts\job.cmd"`)...)},
@@ -253,7 +259,8 @@ func TestFixtureScriptsParse(t *testing.T) {
 // Domino start script exposes an alias that no create defined.
 func TestSeedScripts(t *testing.T) {
 	domino := dsh("set context persistent nowriters  ", `set metadata c:\backup\`, "set verbose on", "begin backup", "add volume d: alias backup_d", "expose %backup_d% b:")
-	assert.Equal(t, []string{"4:begin-without-end", "6:undefined-alias", "6:exposed-not-deleted"}, rulesOf(lintText(t, domino)))
+	// The alias is never created, so the expose fails: nothing stays exposed.
+	assert.Equal(t, []string{"4:begin-without-end", "6:undefined-alias"}, rulesOf(lintText(t, domino)))
 	exchange := dsh("# set verbose on", "set context persistent", "writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "begin backup", "add volume c: alias shadow_c", "create", "expose %shadow_c% g:", "# exec offline-backup.cmd", "end backup", "delete shadows exposed g:", "exit")
 	assert.Equal(t, []string{"6:no-metadata"}, rulesOf(lintText(t, exchange)))
 }

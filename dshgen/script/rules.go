@@ -32,7 +32,7 @@ const learn = "https://learn.microsoft.com/windows-server/administration/windows
 // add themselves with registerRule.
 var Rules = []Rule{
 	{"line-endings", SevError, "LF or mixed line endings: diskshadow cuts the last character of every LF line, and the rest of the script is linted as it reads it",
-		"undocumented; real logs echo `-> end backu` for an LF script (testdata/diskshadow, docs/WINDOWS.md)"},
+		"undocumented; real logs echo `-> end backu` for an LF script (testdata/diskshadow, docs/WINDOWS.md), and github.com/beyondessential/bestool commit b232440 reports `set context persistent` read as `set context persisten` and rejected"},
 	{"encoding", SevError, "a byte order mark, UTF-16 or non-ASCII bytes",
 		"undocumented: diskshadow reads a script as ANSI text; a BOM becomes part of the first command"},
 	{"unknown-command", SevError, "a command diskshadow does not know",

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vssmirror/vssmirror/internal/suggest"
+	"github.com/vssmirror/vssmirror/internal/vssid"
 )
 
 // maxVolumes is diskshadow's limit of volumes in one shadow copy set.
@@ -178,7 +179,9 @@ func (l *linter) statement(st *walkState, s Statement) (exit bool) {
 	case "add shadow":
 		if len(s.Args) < 1 || len(s.Args) > 2 {
 			l.add(s.Line, "bad-syntax", "add shadow takes a shadow copy (%%alias%% or {ID}) and optionally a destination volume")
+			break
 		}
+		l.idArg(s, s.Args[0])
 	case "resync":
 	case "create":
 		l.create(st, s)
@@ -215,7 +218,9 @@ func (l *linter) statement(st *walkState, s Statement) (exit bool) {
 	case "mask", "revert":
 		if len(s.Args) != 1 {
 			l.add(s.Line, "bad-syntax", "%s takes one shadow copy set or shadow copy (%%alias%% or {ID})", s.Verb)
+			break
 		}
+		l.idArg(s, s.Args[0])
 	case "break":
 		args := s.Args
 		if len(args) > 0 && strings.EqualFold(args[0], "writable") {
@@ -223,12 +228,27 @@ func (l *linter) statement(st *walkState, s Statement) (exit bool) {
 		}
 		if len(args) != 1 {
 			l.add(s.Line, "bad-syntax", "break takes [writable] and a shadow copy set (%%alias%% or {ID})")
+			break
 		}
+		l.idArg(s, args[0])
 	case "reset":
 		l.reset(st, s)
 	case "exit":
 		return true
 	}
+	return false
+}
+
+// idArg checks an argument that names a shadow copy or a shadow copy set:
+// a %variable% or a GUID ({...}, or bare). It reports whether it is one.
+func (l *linter) idArg(s Statement, arg string) bool {
+	if strings.HasPrefix(arg, "%") && strings.HasSuffix(arg, "%") && len(arg) > 2 {
+		return true
+	}
+	if vssid.Valid(arg) || (vssid.ValidLoose(arg) && !strings.ContainsAny(arg, "{}")) {
+		return true
+	}
+	l.add(s.Line, "bad-syntax", "%q is not a shadow copy ID: %s takes a {GUID} or a %%alias%%", arg, s)
 	return false
 }
 
@@ -455,7 +475,13 @@ func (l *linter) expose(st *walkState, s Statement) {
 		l.add(s.Line, "bad-syntax", "expose takes a shadow copy (%%alias%% or {ID}) and a drive letter, share or mount point, e.g. expose %%vol_d%% S:")
 		return
 	}
+	if !l.idArg(s, s.Args[0]) {
+		return
+	}
 	sh := l.findShadow(st, s.Args[0])
+	if sh == nil && strings.HasPrefix(s.Args[0], "%") && !l.defined(st, s.Args[0]) {
+		return // undefined-alias said it: the expose fails, nothing is exposed
+	}
 	switch {
 	case sh != nil && !sh.persistent:
 		what := "the default context, which is not persistent (no set context)"
@@ -541,6 +567,9 @@ func (l *linter) deleteShadows(st *walkState, s Statement) {
 		return
 	}
 	arg := s.Args[1]
+	if (kind == "id" || kind == "set") && !l.idArg(s, arg) {
+		return
+	}
 	literal := !strings.HasPrefix(arg, "%")
 	for _, sh := range st.shadows {
 		hit := false
@@ -576,6 +605,7 @@ func (l *linter) listShadows(s Statement) {
 		}
 	case "set", "id":
 		if len(s.Args) == 2 {
+			l.idArg(s, s.Args[1])
 			return
 		}
 	}
@@ -602,17 +632,21 @@ func (l *linter) reset(st *walkState, s Statement) {
 	st.shadows = keep
 }
 
+// defined reports whether a %VAR% reference names something the script or
+// the environment defines at this point.
+func (l *linter) defined(st *walkState, ref string) bool {
+	name := strings.Trim(ref, "%")
+	return st.env[strings.ToLower(name)] || wellKnownVars[strings.ToUpper(name)] || paramVarRE.MatchString(strings.ToUpper(name)) || st.loaded != 0
+}
+
 // checkVars checks %VAR% references against what the script defined so far.
 func (l *linter) checkVars(st *walkState, s Statement) {
 	for _, m := range varRE.FindAllStringSubmatch(s.Raw, -1) {
 		name := m[1]
 		key := strings.ToLower(name)
 		up := strings.ToUpper(name)
-		if st.env[key] || wellKnownVars[up] || paramVarRE.MatchString(up) {
-			continue
-		}
-		if st.loaded != 0 {
-			continue // an alias saved in the loaded .cab
+		if l.defined(st, m[0]) {
+			continue // defined here, in the environment, or saved in a loaded .cab
 		}
 		if line, ok := st.aliases[key]; ok {
 			l.add(s.Line, "undefined-alias", "%%%s%% is used before create: the alias from line %d only becomes a variable when create succeeds; move this line after create", name, line)

@@ -14,6 +14,12 @@
 // report, a foreign JSON file, a file too large to be a report, becomes
 // one line in Problems and never stops the scan.
 //
+// A report of `vssmirror cleanup` or `snapshot stop` (told by its run ID's
+// prefix, report.CleanupIDPrefix) is not a backup run: when it is newer
+// than the job's last run, its leaked shadows replace the run's. A
+// report of `snapshot start` (held shadows, not leaked ones) is counted
+// and otherwise left alone.
+//
 // Scan reads the files with one worker per CPU and keeps only one line
 // of figures per host and job, so memory grows with the number of jobs,
 // not with the number of reports.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -59,9 +60,13 @@ type Row struct {
 	DurationSeconds float64        `json:"duration_seconds"`
 	BytesCopied     int64          `json:"bytes_copied"`
 	FilesFailed     int64          `json:"files_failed"`
-	ShadowsLeaked   int            `json:"shadows_leaked"`
-	Source          string         `json:"source"` // the report or history the last run was read from
-	FromReport      bool           `json:"-"`
+	ShadowsLeaked   int            `json:"shadows_leaked"` // as the last run, or a later cleanup, left them
+	// LastCleanup is the end of a `vssmirror cleanup` (or `snapshot
+	// stop`) after the last run, whose report says which shadows are left.
+	LastCleanup *time.Time `json:"last_cleanup,omitempty"`
+	Source      string     `json:"source"` // the report or history the last run was read from
+	FromReport  bool       `json:"-"`
+	lastRunEnd  time.Time
 }
 
 // Problem is a file that was not read, and why.
@@ -77,8 +82,9 @@ type Fleet struct {
 	Schema        int       `json:"schema"`
 	Dir           string    `json:"dir"`
 	Now           time.Time `json:"generated"`
-	Reports       int       `json:"reports"`   // reports read
-	Histories     int       `json:"histories"` // histories read
+	Reports       int       `json:"reports"`       // reports of backup runs read
+	OtherReports  int       `json:"other_reports"` // reports of cleanup and snapshot commands read
+	Histories     int       `json:"histories"`     // histories read
 	Jobs          []Row     `json:"jobs"`
 	Problems      []Problem `json:"problems"`
 	ProblemsTotal int       `json:"problems_total"`
@@ -93,10 +99,38 @@ type key struct{ host, job string }
 // found is what one file gave: a run (from a report) or a problem.
 type found struct {
 	run     history.Run
+	kind    reportKind
 	host    string
 	job     string
 	file    string
 	problem string
+}
+
+// reportKind tells a backup run's report from those of the commands that
+// only delete shadows (cleanup, snapshot stop) or hold them (snapshot start).
+type reportKind int
+
+const (
+	backupRun reportKind = iota
+	cleanupRun
+	snapshotRun
+)
+
+// kindOf tells the kind of a report by its run ID's prefix.
+func kindOf(runID string) reportKind {
+	switch {
+	case strings.HasPrefix(runID, report.CleanupIDPrefix), strings.HasPrefix(runID, report.SnapshotStopIDPrefix):
+		return cleanupRun
+	case strings.HasPrefix(runID, report.SnapshotIDPrefix):
+		return snapshotRun
+	}
+	return backupRun
+}
+
+// cleanupSeen is the last cleanup of a job and the shadows it left.
+type cleanupSeen struct {
+	end    time.Time
+	leaked int
 }
 
 // Scan reads every report and history under o.Dir.
@@ -117,6 +151,7 @@ func Scan(o Options) (*Fleet, error) {
 	}
 	f := &Fleet{Schema: 1, Dir: o.Dir, Now: o.Now, Jobs: []Row{}, Problems: []Problem{}, stale: o.Stale}
 	rows := map[key]*Row{}
+	cleanups := map[key]cleanupSeen{}
 	topHosts := map[string]map[string]bool{} // top folder -> the hosts its reports name
 	var histories []string
 
@@ -161,6 +196,14 @@ func Scan(o Options) (*Fleet, error) {
 			f.problem(r.file, r.problem, o.MaxProblems)
 			continue
 		}
+		if r.kind != backupRun {
+			f.OtherReports++
+			k := key{r.host, r.job}
+			if c := cleanups[k]; r.kind == cleanupRun && r.run.End.After(c.end) {
+				cleanups[k] = cleanupSeen{end: r.run.End, leaked: r.run.ShadowsLeaked}
+			}
+			continue
+		}
 		f.Reports++
 		if top := topFolder(o.Dir, r.file); top != "" {
 			if topHosts[top] == nil {
@@ -181,7 +224,11 @@ func Scan(o Options) (*Fleet, error) {
 	if f.Reports+f.Histories == 0 {
 		return f, fmt.Errorf("%w under %s (%d file(s) not read)", ErrNothing, o.Dir, f.ProblemsTotal)
 	}
-	for _, r := range rows {
+	for k, r := range rows {
+		if c, ok := cleanups[k]; ok && c.end.After(r.lastRunEnd) {
+			end := c.end
+			r.LastCleanup, r.ShadowsLeaked = &end, c.leaked
+		}
 		r.Status = page.StatusOf(r.Outcome, r.ShadowsLeaked)
 		if r.Status == page.OK && (r.LastSuccess == nil || o.Now.Sub(*r.LastSuccess) > o.Stale) {
 			r.Status = page.Stale
@@ -245,7 +292,7 @@ func merge(rows map[key]*Row, host, job string, run history.Run, source string, 
 	if !newer {
 		return
 	}
-	r.RunID, r.LastRun, r.Outcome, r.ExitCode = run.RunID, run.Start, run.Outcome, run.ExitCode
+	r.RunID, r.LastRun, r.lastRunEnd, r.Outcome, r.ExitCode = run.RunID, run.Start, run.End, run.Outcome, run.ExitCode
 	r.DurationSeconds, r.BytesCopied, r.FilesFailed, r.ShadowsLeaked = run.DurationSeconds, run.BytesCopied, run.FilesFailed, run.ShadowsLeaked
 	r.Source, r.FromReport = source, fromReport
 }
@@ -312,7 +359,7 @@ func readReport(path string, buf *bytes.Buffer) found {
 		return fail("a vssmirror report with %s; ignored", msg)
 	}
 	e := state.EntryOf(&rep)
-	return found{file: path, host: rep.Host, job: rep.Job, run: history.Run{RunID: e.RunID, Set: e.Set, Start: e.Start, End: e.End,
+	return found{file: path, kind: kindOf(rep.RunID), host: rep.Host, job: rep.Job, run: history.Run{RunID: e.RunID, Set: e.Set, Start: e.Start, End: e.End,
 		Outcome: e.Outcome, ExitCode: e.ExitCode, DurationSeconds: e.End.Sub(e.Start).Seconds(), BytesCopied: e.BytesCopied,
 		FilesCopied: e.FilesCopied, FilesFailed: e.FilesFailed, ShadowsLeaked: e.ShadowsLeaked}}
 }
@@ -330,10 +377,15 @@ func checkReport(r *report.Report) string {
 	case r.Start.IsZero() || r.End.Before(r.Start):
 		return "no start, or an end before its start"
 	}
+	var files, failed, bytes int64 // the sums state.EntryOf makes must not overflow
 	for _, s := range r.Sources {
 		if s.Files.Copied < 0 || s.Files.Failed < 0 || s.Bytes.Copied < 0 {
 			return "negative counts"
 		}
+		if s.Files.Copied > math.MaxInt64-files || s.Files.Failed > math.MaxInt64-failed || s.Bytes.Copied > math.MaxInt64-bytes {
+			return "counts too large"
+		}
+		files, failed, bytes = files+s.Files.Copied, failed+s.Files.Failed, bytes+s.Bytes.Copied
 	}
 	return ""
 }
@@ -372,6 +424,10 @@ func (f *Fleet) readHistory(path string, rows map[key]*Row, topHosts map[string]
 	}
 	if !validHost(host) {
 		f.problem(path, "whose history this is cannot be told: keep each host's files in a folder named after it (DIR/<host>/...)", o.MaxProblems)
+		return
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() > MaxReportSize {
+		f.problem(path, fmt.Sprintf("larger than %d MiB: not a history vssmirror writes", MaxReportSize>>20), o.MaxProblems)
 		return
 	}
 	h, err := history.Read(history.Options{Job: job, StateDir: filepath.Dir(path)})

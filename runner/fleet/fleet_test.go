@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,45 @@ func TestHistoriesJoinTheirHostsReports(t *testing.T) {
 	assert.Contains(t, f.Problems[0].String(), "orphan.history.jsonl: whose history this is cannot be told")
 }
 
+// A cleanup after the last run says which shadows are still there; a
+// cleanup or a snapshot alone makes no row.
+func TestCleanupReports(t *testing.T) {
+	dir := t.TempDir()
+	now := fleettest.Now
+	run := fleettest.Report("SRV1", "files", now.Add(-5*time.Hour), report.CleanupFailed, 2, 1)
+	writeJSON(t, filepath.Join(dir, "srv1", "run.json"), run)
+	older := fleettest.Report("SRV1", "files", now.Add(-6*time.Hour), report.Success, 0, 2)
+	older.RunID = report.CleanupIDPrefix + older.RunID
+	writeJSON(t, filepath.Join(dir, "srv1", "cleanup-old.json"), older)
+	run2 := fleettest.Report("SRV2", "files", now.Add(-5*time.Hour), report.CleanupFailed, 2, 3)
+	writeJSON(t, filepath.Join(dir, "srv2", "run.json"), run2)
+	later := fleettest.Report("SRV2", "files", now.Add(-time.Hour), report.Success, 0, 4)
+	later.RunID = report.SnapshotStopIDPrefix + later.RunID
+	writeJSON(t, filepath.Join(dir, "srv2", "stop.json"), later)
+	alone := fleettest.Report("SRV3", "files", now.Add(-time.Hour), report.CleanupFailed, 1, 5)
+	alone.RunID = report.CleanupIDPrefix + alone.RunID
+	writeJSON(t, filepath.Join(dir, "srv3", "cleanup.json"), alone)
+	held := fleettest.Report("SRV3", "sql", now.Add(-time.Hour), report.Success, 0, 6)
+	held.RunID = report.SnapshotIDPrefix + held.RunID
+	writeJSON(t, filepath.Join(dir, "srv3", "snap.json"), held)
+
+	f, err := fleet.Scan(fleet.Options{Dir: dir, Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, 2, f.Reports)
+	assert.Equal(t, 4, f.OtherReports)
+	require.Len(t, f.Jobs, 2)
+	assert.Equal(t, "SRV1", f.Jobs[0].Host, "an older cleanup changes nothing: still leaked")
+	assert.Equal(t, page.Leaked, f.Jobs[0].Status)
+	assert.Equal(t, 2, f.Jobs[0].ShadowsLeaked)
+	assert.Nil(t, f.Jobs[0].LastCleanup)
+	assert.Equal(t, "SRV2", f.Jobs[1].Host)
+	assert.Equal(t, 0, f.Jobs[1].ShadowsLeaked, "the later snapshot stop deleted them")
+	assert.Equal(t, page.Failed, f.Jobs[1].Status, "the last run still failed")
+	require.NotNil(t, f.Jobs[1].LastCleanup)
+	assert.Equal(t, later.End, *f.Jobs[1].LastCleanup)
+	assert.Empty(t, f.Problems)
+}
+
 func TestFilesThatAreNotReports(t *testing.T) {
 	good := fleettest.Report("SRV1", "files", fleettest.Now.Add(-time.Hour), report.Success, 0, 1)
 	data, err := json.Marshal(good)
@@ -121,6 +161,7 @@ func TestFilesThatAreNotReports(t *testing.T) {
 		{"host.json", string(set("host", "<svg onload=alert(1)>")), "a host \"<svg onload=alert(1)>\" that is not a computer name"},
 		{"job.json", string(set("job", `..\x`)), `a job name "..\\x" that is not one`},
 		{"end.json", string(set("end", "2000-01-01T00:00:00Z")), "an end before its start"},
+		{"huge.json", string(set("sources", []map[string]any{{"bytes": map[string]any{"copied": int64(math.MaxInt64)}}, {"bytes": map[string]any{"copied": 1}}})), "counts too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

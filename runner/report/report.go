@@ -158,7 +158,10 @@ type Report struct {
 	// held (create and expose); absent without both hooks.
 	QuiesceSeconds *float64      `json:"quiesce_seconds,omitempty"`
 	Verification   *Verification `json:"verification,omitempty"`
-	Notes          []string      `json:"notes"`
+	// HoldUntil is the deadline of a snapshot `vssmirror snapshot start`
+	// left held.
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
+	Notes     []string   `json:"notes"`
 }
 
 // Check is one preflight check.
@@ -280,6 +283,14 @@ type CleanupResult struct {
 	Shadows   []ShadowFate `json:"shadows"`           // each journaled shadow's fate
 	Command   string       `json:"command,omitempty"` // what to run by hand when shadows leaked
 }
+
+// The run IDs of reports that are not of a backup run start with one of
+// these; a backup run's ID is its start time and a random suffix.
+const (
+	CleanupIDPrefix      = "cleanup-"       // vssmirror cleanup
+	SnapshotIDPrefix     = "snapshot-"      // vssmirror snapshot start
+	SnapshotStopIDPrefix = "snapshot-stop-" // vssmirror snapshot stop (deletes like a cleanup)
+)
 
 // RunDirFile is the name of the report in its run folder, where
 // runner.AfterRun leaves it for the history page to link to.
