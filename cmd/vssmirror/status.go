@@ -27,10 +27,7 @@ func statusCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			stateDir := c.String("state-dir")
-			if stateDir == "" {
-				stateDir = runner.DefaultStateDir()
-			}
+			stateDir := stateDirOf(c)
 			v, err := progress.Look(stateDir, j.Name)
 			if err != nil {
 				return err
@@ -42,4 +39,12 @@ func statusCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// stateDirOf is --state-dir, or the platform's default state folder.
+func stateDirOf(c *cli.Context) string {
+	if d := c.String("state-dir"); d != "" {
+		return d
+	}
+	return runner.DefaultStateDir()
 }
