@@ -58,9 +58,10 @@ type CheckRoot struct {
 
 // HashPlan is the sample-hash comparison of verify.sample_hashes.
 type HashPlan struct {
-	Exe     string // vssmirror.exe, which hashes and compares
-	Sample  int
-	Sources []CopySource
+	Exe       string // vssmirror.exe, which hashes and compares
+	Sample    int
+	CopiedMax int // files robocopy copied (from its log), compared too, per source
+	Sources   []CopySource
 }
 
 // EseutilResults is the name of the eseutil results file in the run folder.
@@ -123,7 +124,7 @@ func hookPlans(p *Plan, j *job.Job) error {
 		}
 	}
 	if j.Verify.SampleHashes > 0 {
-		c.Hashes = &HashPlan{Exe: j.Guard.VssmirrorPath, Sample: j.Verify.SampleHashes, Sources: p.Sources}
+		c.Hashes = &HashPlan{Exe: j.Guard.VssmirrorPath, Sample: j.Verify.SampleHashes, CopiedMax: j.Verify.HashCopiedMax, Sources: p.Sources}
 		if !isASCII(c.Hashes.Exe) {
 			p.UTF8 = true
 		}
@@ -203,4 +204,32 @@ func twoPhase(p *Plan) error {
 	}
 	p.Hooks = hooks
 	return nil
+}
+
+// describeHooks adds the hooks and the built-in verification to Describe.
+func (p *Plan) describeHooks(b *strings.Builder) {
+	if len(p.Hooks) == 0 {
+		return
+	}
+	b.WriteString("\nhooks (each in its wrapper, run by the .dsh's exec):\n")
+	when := map[string]string{job.HookPre: "before create", job.HookPost: "after create and expose, before the copy", job.HookVerify: "after the copy, before end backup"}
+	for _, h := range p.Hooks {
+		cmd := h.Display
+		if cmd == "" {
+			cmd = "(built-in verification only)"
+		}
+		fmt.Fprintf(b, "  %-13s %s: %s (%s)\n", h.Kind, when[h.Kind], cmd, h.Name)
+	}
+	if c := p.Check; c != nil {
+		if c.Eseutil != "" {
+			where := "snapshot"
+			if c.OnCopy {
+				where = "copy"
+			}
+			fmt.Fprintf(b, "  verify: eseutil /k on every .edb and /ml on every log folder in the %s (%s)\n", where, c.Eseutil)
+		}
+		if c.Hashes != nil {
+			fmt.Fprintf(b, "  verify: SHA-256 of %d random files per source and of up to %d files robocopy copied, snapshot against destination\n", c.Hashes.Sample, c.Hashes.CopiedMax)
+		}
+	}
 }

@@ -33,6 +33,8 @@ type Plan struct {
 	Robocopy    string       // robocopy executable
 	UTF8        bool         // a path is non-ASCII: the .cmd is UTF-8 with chcp 65001
 	Guard       *GuardPlan   // deletion guard, nil when off
+	Story       *StoryPlan   // the set's story (story.go): manifest, keep-deleted
+	ListPass    bool         // a robocopy /L pass per source (guard or keep-deleted)
 	Set         string       // the backup set the scripts write (empty for sets: single or when rendered without one)
 
 	// Hooks and built-in verification (hooks.go): the wrappers in the
@@ -166,6 +168,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 	if j.Guard.Enabled {
 		p.Guard = &GuardPlan{Exe: j.Guard.VssmirrorPath, MaxPercent: j.Guard.MaxDeletePercent, MaxFiles: j.Guard.MaxDeleteFiles}
 	}
+	p.ListPass = j.Guard.Enabled || j.Robocopy.KeepDeletedDays > 0
 	if j.Shadow.Metadata {
 		p.Metadata = WinJoin(j.ScriptsDir, j.Name+".cab")
 	}
@@ -213,6 +216,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 			o.ExcludeDirs = append([]string{"System Volume Information", "$RECYCLE.BIN"}, o.ExcludeDirs...)
 		}
 		dest := WinJoin(j.Destination, s.Target)
+		o.ExcludeDirs = append(o.ExcludeDirs, StoryExcludes(dest, j.Destination)...)
 		cs := CopySource{
 			Index:     i + 1,
 			Path:      s.Path,
@@ -243,9 +247,10 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 	if err := hookPlans(p, j); err != nil {
 		return nil, err
 	}
-	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || (p.Guard != nil && !isASCII(p.Guard.Exe)) {
+	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || !isASCII(j.Guard.VssmirrorPath) {
 		p.UTF8 = true
 	}
+	p.Story = storyPlan(p, j, "")
 	return p, nil
 }
 
@@ -344,8 +349,8 @@ func checkRobocopyLines(p *Plan, cs CopySource, index int, s job.Source, setAllo
 		return fmt.Errorf("sources[%d]: %w", index, err)
 	}
 	lines := []string{cmdline + ` "/UNILOG+:%VSSM_LOGDIR%\` + cs.LogName + `"`}
-	if p.Guard != nil {
-		lines = append(lines, cmdline+` /L "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
+	if p.ListPass {
+		lines = append(lines, cmdline+` /L /FP "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
 	}
 	longest := 0
 	for _, l := range lines {

@@ -136,7 +136,7 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 			// Before NewPlan, so that its quoting, line length and
 			// encoding (chcp 65001 for a non-ASCII path) count it.
 			if err := robocmd.CheckPath(opts.GuardExe); err != nil {
-				return nil, fmt.Errorf("the path of vssmirror itself, which judges the deletion guard: %w", err)
+				return nil, fmt.Errorf("the path of vssmirror itself, which judges the deletion guard and writes the set's story: %w", err)
 			}
 			jj.Guard.VssmirrorPath = opts.GuardExe
 		}
@@ -146,6 +146,7 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	plan.Story.Set = opts.Set
 	tmpls, err := LoadTemplates(opts.TemplateDir)
 	if err != nil {
 		return nil, err
@@ -195,6 +196,11 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 			return nil, err
 		}
 		b.Files = append(b.Files, f)
+	}
+	// What the copy script's story and keep-deleted steps read (story.go);
+	// a two-phase snapshot has no copy script, so no story.
+	if !opts.TwoPhase {
+		b.Files = append(b.Files, File{Name: plan.Story.File, Data: CRLF(plan.Story.JSON())})
 	}
 	return b, nil
 }

@@ -94,7 +94,7 @@ func TestScriptShape(t *testing.T) {
 					assert.NotContains(t, data, "delete shadows exposed", f.Name)
 					assert.Equal(t, len(b.Plan.Volumes), strings.Count(data, "delete shadows id %vssm_"), f.Name)
 				}
-			} else {
+			} else if strings.HasSuffix(f.Name, ".cmd") {
 				assert.Equal(t, "@echo off", lines[0])
 				if b.Plan.UTF8 {
 					assert.Equal(t, "chcp 65001 >nul", lines[1])
@@ -200,7 +200,7 @@ func TestGenerateWritesTheBundleAndNothingElse(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.ElementsMatch(t, []string{"fileserver.dsh", "fileserver.cmd", "fileserver-cleanup.dsh"}, names)
+	assert.ElementsMatch(t, []string{"fileserver.dsh", "fileserver.cmd", "fileserver-cleanup.dsh", "fileserver.story.json"}, names)
 	for _, f := range b.Files {
 		got, _ := os.ReadFile(filepath.Join(out, f.Name))
 		assert.Equal(t, f.Data, got)

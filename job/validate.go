@@ -97,6 +97,7 @@ func (j *Job) validate() []Problem {
 	v.shadow()
 	v.robocopy()
 	v.guard()
+	v.story()
 	v.email()
 	v.retention()
 	v.hooks()

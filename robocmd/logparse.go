@@ -91,6 +91,13 @@ type LogOptions struct {
 	CodePage  int // force this OEM code page for non-UTF-8 bytes; 0 = guess
 	MaxErrors int // distinct errors kept per job with details; 0 = 1000
 	ExitCode  *int
+	// OnFile, when set, is called for every file line (not directory
+	// lines) with the index of its job in Log.Jobs, its stable class
+	// (new, newer, older, changed, extra, ..., or the class as written)
+	// and its full path (the directory line before it, then the name).
+	// Without /V robocopy lists only the files it acted on: those it
+	// copied and the extras (class extra). The strings are the caller's.
+	OnFile func(job int, class, path string)
 }
 
 // ErrNotRobocopyLog is returned for input that holds no robocopy job.
@@ -199,12 +206,14 @@ type logParser struct {
 
 	job        *LogJob
 	classCache map[string]classEntry // class as written -> stable name
-	lastClass  string                // the previous line's class, and its counter
+	lastClass  string                // the previous line's class, its name and its counter
+	lastName   string
 	lastIdx    int
 	// classCounts are the current job's lines per class as written,
 	// added to its FileClasses when it ends: one slice increment per
 	// line instead of a map update.
 	classCounts []int64
+	curDir      string // the last directory line's path, for OnFile
 	keyBuf      []byte
 	st          state
 	headerIdx   int  // label lines seen in the header
@@ -625,6 +634,9 @@ func (p *logParser) fileLine(s string) {
 	rest := body[tab+1:]
 	dir := !strings.HasPrefix(rest, "\t")
 	class := strings.TrimSpace(first)
+	if dir && p.opts.OnFile != nil {
+		p.curDir = strings.Clone(strings.TrimSpace(rest))
+	}
 	if dir {
 		// Strip the trailing file count (or -1 for extras).
 		i := len(class)
@@ -649,9 +661,15 @@ func (p *logParser) fileLine(s string) {
 			p.classCache[e.raw] = e
 			p.classCounts = append(p.classCounts, 0)
 		}
-		p.lastClass, p.lastIdx = e.raw, e.idx
+		p.lastClass, p.lastName, p.lastIdx = e.raw, e.name, e.idx
 	}
 	p.classCounts[p.lastIdx]++
+	if p.opts.OnFile != nil && !dir {
+		// rest is "\t<size>\t<name>".
+		if parts := strings.SplitN(rest, "\t", 3); len(parts) == 3 && p.curDir != "" {
+			p.opts.OnFile(len(p.log.Jobs)-1, p.lastName, p.curDir+strings.Clone(parts[2]))
+		}
+	}
 }
 
 // canonicalClass maps a class as written to its stable name.

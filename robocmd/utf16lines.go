@@ -19,20 +19,26 @@ import (
 // ParseLog reads /UNILOG logs through it; robocmd/follow reads the logs of
 // a running robocopy through it, chunk by chunk as they grow.
 type UTF16LELines struct {
-	buf   []byte  // the line being read, as UTF-8; maxLine bytes and slack for one block
+	buf   []byte  // the line being read, as UTF-8; max bytes and slack for one block
+	max   int     // longer lines are cut
 	n     int     // bytes of buf in use
 	cr    int     // CRs in buf[:n]
 	carry [4]byte // bytes of a code unit or a pair cut by the end of a chunk
 	nc    int
 }
 
-// lineSlack is room past maxLine for the fast path's eight-byte writes and
+// lineSlack is room past the longest line for the fast path's eight-byte writes and
 // one character of the slow path.
 const lineSlack = 16
 
 // NewUTF16LELines returns a decoder at the start of a line.
 func NewUTF16LELines() *UTF16LELines {
-	return &UTF16LELines{buf: make([]byte, maxLine+lineSlack)}
+	return newUTF16LELinesMax(maxLine)
+}
+
+// newUTF16LELinesMax returns a decoder that cuts lines at max bytes.
+func newUTF16LELinesMax(max int) *UTF16LELines {
+	return &UTF16LELines{buf: make([]byte, max+lineSlack), max: max}
 }
 
 // Feed decodes p and calls fn for each line it completes: the line's UTF-8
@@ -92,7 +98,7 @@ func (d *UTF16LELines) emit(fn func([]byte, bool)) {
 
 // put appends r to the line, unless the line is already cut.
 func (d *UTF16LELines) put(r rune) {
-	if d.n < maxLine {
+	if d.n < d.max {
 		d.n += utf8.EncodeRune(d.buf[d.n:], r)
 	}
 }
@@ -131,16 +137,16 @@ func (d *UTF16LELines) decode(src []byte, atEOF bool, fn func([]byte, bool)) int
 				// The characters before it are taken here, the CR or
 				// LF below.
 				k := bits.TrailingZeros64(m) / 8
-				if d.n < maxLine {
+				if d.n < d.max {
 					binary.LittleEndian.PutUint64(d.buf[d.n:], w)
-					d.n = min(d.n+k, maxLine)
+					d.n = min(d.n+k, d.max)
 				}
 				i += 2 * k
 				break
 			}
-			if d.n < maxLine {
+			if d.n < d.max {
 				binary.LittleEndian.PutUint64(d.buf[d.n:], w)
-				d.n = min(d.n+8, maxLine)
+				d.n = min(d.n+8, d.max)
 			}
 			i += 16
 		}
@@ -153,7 +159,7 @@ func (d *UTF16LELines) decode(src []byte, atEOF bool, fn func([]byte, bool)) int
 			d.emit(fn)
 			i += 2
 		case c < 0x80:
-			if d.n < maxLine {
+			if d.n < d.max {
 				if c == '\r' {
 					d.cr++
 				}

@@ -263,7 +263,7 @@ func (r *run) judgeVerification(out *output.Output) bool {
 	}
 	v := &report.Verification{On: on, Databases: []report.DBCheck{}, Hashes: []report.HashCompare{}, OK: true}
 	r.rep.Verification = v
-	reached := execReached(out, plan.VerifyHook) || goneBeyondVerify(r.rep.RunDir, c)
+	reached := execReached(out, plan.VerifyHook) || goneBeyondVerify(r.rep.RunDir, plan.Job, c)
 	failed := false
 	if c.Eseutil != "" {
 		data, err := readSmall(filepath.Join(r.rep.RunDir, c.ResultFile), 4<<20)
@@ -319,9 +319,20 @@ func (r *run) judgeVerification(out *output.Output) bool {
 	return failed
 }
 
-// goneBeyondVerify reports whether a result of the built-in checks exists.
-func goneBeyondVerify(dir string, c *dshgen.CheckPlan) bool {
-	return c.Eseutil != "" && fileExists(filepath.Join(dir, c.ResultFile))
+// goneBeyondVerify reports whether a result of the built-in checks exists:
+// the verify wrapper ran them.
+func goneBeyondVerify(dir, jobName string, c *dshgen.CheckPlan) bool {
+	if c.Eseutil != "" && fileExists(filepath.Join(dir, c.ResultFile)) {
+		return true
+	}
+	if c.Hashes != nil {
+		for i := range c.Hashes.Sources {
+			if fileExists(filepath.Join(dir, dshgen.HashResults(jobName, i+1))) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func checkSwitch(kind string) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/internal/fakedsh"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner/report"
@@ -203,4 +204,53 @@ func TestPreflightHooksAndEseutil(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The verify section's results are input: eseutil's result lines and the
+// hash files are read strictly, and a line vssmirror did not write fails
+// the verification instead of passing it.
+func TestVerificationResultsRead(t *testing.T) {
+	tests := []struct {
+		name   string
+		ese    string
+		hashes string
+		failed bool
+		dbs    int
+	}{
+		{"all ok", "ok checksum 0 \"S:\\DB\\a.edb\"\r\nok logs 0 \"S:\\Logs\\E00\"\r\n", `{"source":"S:\\DB","compared":3,"mismatched":[],"missing":[],"ok":true}`, false, 2},
+		{"a database fails", "ok checksum 0 \"S:\\DB\\a.edb\"\r\nfailed checksum -1018 \"S:\\DB\\b.edb\"\r\n", `{"compared":1}`, true, 2},
+		{"no database", "failed none 0 \"no .edb database was found\"\r\n", `{"compared":1}`, true, 1},
+		{"a line vssmirror did not write", "ok checksum 0 \"S:\\DB\\a.edb\"\r\nall good, trust me\r\n", `{"compared":1}`, true, 1},
+		{"a hash mismatch", "ok checksum 0 \"S:\\a.edb\"\r\n", `{"compared":2,"mismatched":["x.db"],"missing":[]}`, true, 1},
+		{"a hash file with unknown fields", "ok checksum 0 \"S:\\a.edb\"\r\n", `{"compared":2,"ok":true,"extra":1}`, true, 1},
+		{"a hash file that says ok but lists a missing file", "ok checksum 0 \"S:\\a.edb\"\r\n", `{"compared":2,"missing":["y"],"ok":true}`, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := hookEnv(t, "", "", "", "verify:\n  eseutil: true\n  sample_hashes: 3\n")
+			r := newRun(e.opts(), "")
+			r.rep.RunDir = t.TempDir()
+			require.Nil(t, r.renderForTest())
+			require.NoError(t, os.WriteFile(r.rep.RunDir+"/fs-eseutil.txt", []byte(tt.ese), 0o644))
+			for i := 1; i <= 2; i++ {
+				require.NoError(t, os.WriteFile(r.rep.RunDir+"/fs-hashes-"+string(rune('0'+i))+".json", []byte(tt.hashes), 0o644))
+			}
+			failed := r.judgeVerification(nil)
+			assert.Equal(t, tt.failed, failed)
+			require.NotNil(t, r.rep.Verification)
+			assert.Equal(t, !tt.failed, r.rep.Verification.OK)
+			assert.Len(t, r.rep.Verification.Databases, tt.dbs)
+		})
+	}
+}
+
+// renderForTest renders the job's backup scripts into the run folder
+// (the bundle judgeVerification reads its plan from).
+func (r *run) renderForTest() *failure {
+	b, err := dshgen.Render(r.j, dshgen.RenderOptions{ScriptsDir: r.rep.RunDir})
+	if err != nil {
+		return fail(report.Failed, "render", err)
+	}
+	r.bundle = b
+	return nil
 }

@@ -214,6 +214,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	}
 	outcome := r.snapshotAndCopy(ctx)
 	outcome = r.cleanupAfterRun(outcome)
+	outcome = r.finishStory(outcome)
 	outcome = r.markSet(outcome)
 	outcome = r.pruneRuns(outcome)
 	return r.finish(outcome, nil)

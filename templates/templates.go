@@ -36,6 +36,10 @@ const (
 	HookCmd    = "hook.cmd.tmpl"
 	StartDsh   = "start.dsh.tmpl" // two-phase snapshot: <name>-start.dsh
 	StopDsh    = "stop.dsh.tmpl"  // two-phase snapshot: <name>-stop.dsh
+	// The writer-aware restore, generated for review (dshgen.RestorePlan).
+	RestoreDsh    = "restore.dsh.tmpl"
+	RestoreCmd    = "restore.cmd.tmpl"
+	RestoreReadme = "restore-readme.txt.tmpl"
 )
 
 // ReadmeName is the README `vssmirror templates dump` writes beside the
@@ -43,4 +47,4 @@ const (
 const ReadmeName = "README.txt"
 
 // Names lists every template in FS, in the order the scripts are written.
-var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs, HookCmd, StartDsh, StopDsh}
+var Names = []string{JobDsh, CopyCmd, CleanupDsh, CleanupIDs, HookCmd, StartDsh, StopDsh, RestoreDsh, RestoreCmd, RestoreReadme}

@@ -168,3 +168,17 @@ func TestGenerateSetAndSetsCommand(t *testing.T) {
 	assert.Contains(t, stdout, "Sunday")
 	assert.Contains(t, stdout, "never")
 }
+
+// verify: --help names its exit code; a set that cannot be reached is a
+// file error (4), never "good"; a set name the job does not have is refused.
+func TestVerifyExitCodes(t *testing.T) {
+	code, stdout, _ := vssm(t, "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "18  verify: the backup set does not match its manifest")
+	code, _, stderr := vssm(t, "verify", "--config", "../../examples/fileserver/job.yaml")
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Contains(t, stderr, "cannot be read")
+	code, _, stderr = vssm(t, "verify", "--config", "../../examples/exchange/job.yaml")
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Contains(t, stderr, "give --set")
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -32,7 +33,8 @@ func snapshotCommand() *cli.Command {
 			{
 				Name:  "start",
 				Usage: "take the job's snapshot and hold it (exit 0 with the exposed letters)",
-				Flags: append(snapshotFlags(), &cli.DurationFlag{Name: "hold", Value: runner.DefaultHold, Usage: "how long the snapshot may be held; after it a run or cleanup deletes it"}),
+				Flags: append(snapshotFlags(), &cli.DurationFlag{Name: "hold", Value: runner.DefaultHold, Usage: "how long the snapshot may be held; after it a run or cleanup deletes it"},
+					&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"}),
 				Action: func(c *cli.Context) error {
 					hold := c.Duration("hold")
 					var held *report.Report

@@ -122,7 +122,10 @@ func TestRules(t *testing.T) {
 		{"exec-without-cleanup", dsh("set context persistent", "add volume D: alias vol_d", "create", "exec C:\\x.cmd"), []string{"4:exec-without-cleanup"},
 			dsh("add volume D: alias vol_d", "create", "exec C:\\x.cmd")},
 		{"exec-leak", dsh(leaky...), []string{"9:exec-leak"}, dsh(good...)},
-		{"exec-leak", dsh(leaky...), []string{"9:exec-leak"}, dsh(replace(leaky, 7)...)},
+		{"exec-leak", dsh(leaky...), []string{"9:exec-leak"}, dsh(replace(leaky, 8)...)},
+		// Not exposed, still persistent: a failed exec leaves it too.
+		{"exec-leak", dsh("set context clientaccessible", "begin backup", "add volume C:\\", "create", "exec C:\\snap.bat %VSS_SHADOW_SET%", "delete shadows set %VSS_SHADOW_SET%", "end backup"), []string{"5:exec-leak"},
+			dsh("add volume C:\\", "create", "exec C:\\snap.bat %VSS_SHADOW_SET%", "delete shadows set %VSS_SHADOW_SET%")},
 		{"needs-load-metadata", dsh("import"), []string{"1:needs-load-metadata"}, dsh("load metadata C:\\b\\t.cab", "import")},
 		{"needs-load-metadata", dsh("begin restore", "exec C:\\r.cmd", "end restore"), []string{"1:needs-load-metadata"}, dsh("load metadata C:\\b\\b.cab", "begin restore", "exec C:\\r.cmd", "end restore")},
 		{"backup-nowriters", dsh(replace(replace(good, 3), 0, "set context persistent nowriters")...), []string{"4:backup-nowriters"}, dsh(good...)},

@@ -154,6 +154,7 @@ type fake struct {
 	verify    bool
 	created   []string // IDs created in this invocation
 	lang      string   // FAKEDSH_LANG
+	metadata  string   // set metadata: the .cab create writes
 }
 
 // printf prints one of diskshadow's messages: format is the English
@@ -333,7 +334,9 @@ func (f *fake) command(cmd string, w []string) (code int, quit bool) {
 	case cmd == "set" && len(w) >= 3 && lower[1] == "context":
 		f.persist = lower[2] == "persistent" || lower[2] == "clientaccessible"
 		f.nowriters = len(w) > 3 && lower[3] == "nowriters" || lower[2] == "clientaccessible"
-	case cmd == "set" && len(w) >= 3 && (lower[1] == "metadata" || lower[1] == "verbose" || lower[1] == "option"):
+	case cmd == "set" && len(w) >= 3 && lower[1] == "metadata":
+		f.metadata = f.expand(w[2])
+	case cmd == "set" && len(w) >= 3 && (lower[1] == "verbose" || lower[1] == "option"):
 	case cmd == "writer" && len(w) >= 3 && (lower[1] == "verify" || lower[1] == "exclude"):
 		if lower[1] == "verify" {
 			f.verify = true
@@ -432,6 +435,11 @@ func (f *fake) create() (int, bool) {
 	}
 	f.printf("Number of shadow copies listed: %d\n", len(f.pending))
 	f.pending = nil
+	if f.metadata != "" {
+		// diskshadow writes the writer metadata at create ("Inserted file
+		// Manifest.xml into .cab file ..."); the double writes a stand-in.
+		os.WriteFile(f.metadata, []byte("MSCF vssmirror test double: Manifest.xml, writer metadata of set "+set+"\r\n"), 0o644)
+	}
 	if p := f.getenv("FAKEDSH_TOUCH"); p != "" {
 		if fh, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
 			fh.WriteString("changed after create\r\n")

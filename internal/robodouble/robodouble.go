@@ -6,7 +6,7 @@
 // robocmd.ParseLog), and returns robocopy's exit bitmask.
 //
 // Switches: /MIR /E /S /PURGE /FFT /R:n /W:n /NP /XJ /MT[:n] /COPY:x
-// /DCOPY:x /B /XF names... /XD names... /L /LOG[+]:f /UNILOG[+]:f, plus
+// /DCOPY:x /B /XF names... /XD names... /L /FP /TEE /LOG[+]:f /UNILOG[+]:f, plus
 // /XA:x and /IPG:n (accepted, ignored). Anything else: exit 16.
 //
 // Environment:
@@ -18,6 +18,9 @@
 //	                  the header first, then each file line followed by this
 //	                  pause, the summary last, as a long robocopy does, so
 //	                  that a follower of the log sees its progress advance
+//	ROBODOUBLE_LOSE   comma-separated file names whose copy is reported as
+//	                  success but lands with its first byte changed (same
+//	                  size and time): a NAS that acknowledged a write it lost
 package robodouble
 
 import (
@@ -40,6 +43,7 @@ type opts struct {
 	src, dst      string
 	mirror, purge bool
 	list          bool
+	fullPaths     bool // /FP: file lines name the full path
 	xf, xd        []string
 	log           string
 	logAppend     bool
@@ -88,10 +92,15 @@ func Main(args []string, stdout io.Writer, getenv func(string) string) int {
 		end()
 		return 16
 	}
-	c := &copier{o: o, log: &log, lf: lf, fail: map[string]bool{}}
+	c := &copier{o: o, log: &log, lf: lf, fail: map[string]bool{}, lose: map[string]bool{}}
 	if d, err := time.ParseDuration(getenv("ROBODOUBLE_SLOW")); err == nil && d > 0 {
 		c.slow = d
 		lf.write(log.Bytes()) // the header, at once
+	}
+	for _, n := range strings.Split(getenv("ROBODOUBLE_LOSE"), ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			c.lose[strings.ToLower(n)] = true
+		}
 	}
 	for _, n := range strings.Split(getenv("ROBODOUBLE_FAIL"), ",") {
 		if n = strings.TrimSpace(n); n != "" {
@@ -146,6 +155,9 @@ func parse(args []string) (opts, string) {
 		case "/E", "/S", "/FFT", "/NP", "/XJ", "/B", "/MT", "/COPY", "/DCOPY", "/R", "/W", "/XA", "/IPG", "/ZB", "/Z":
 		case "/L":
 			o.list = true
+		case "/FP":
+			o.fullPaths = true
+		case "/TEE":
 		case "/XF":
 			mode = "xf"
 		case "/XD":
@@ -179,6 +191,7 @@ type copier struct {
 	lf          *logFile
 	slow        time.Duration // ROBODOUBLE_SLOW: the pause after each file line
 	fail        map[string]bool
+	lose        map[string]bool // ROBODOUBLE_LOSE
 	dirs, files counts
 	bytes       counts
 }
@@ -243,13 +256,24 @@ func (c *copier) file(s, d string, e fs.DirEntry) {
 		c.step()
 		return
 	}
-	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), e.Name())
+	name := e.Name()
+	if c.o.fullPaths {
+		name = s
+	}
+	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), name)
 	defer c.step()
 	if !c.o.list {
 		if err := copyFile(s, d, fi); err != nil {
 			c.files.failed++
 			fmt.Fprintf(c.log, "%s ERROR 5 (0x00000005) Copying File %s\r\n%v\r\n", stamp(), s, err)
 			return
+		}
+		if c.lose[strings.ToLower(e.Name())] && fi.Size() > 0 {
+			if f, err := os.OpenFile(d, os.O_WRONLY, 0); err == nil {
+				f.WriteAt([]byte{'#'}, 0)
+				f.Close()
+				os.Chtimes(d, fi.ModTime(), fi.ModTime())
+			}
 		}
 	}
 	c.files.copied++
@@ -318,7 +342,11 @@ func (c *copier) purge(src, dst string) {
 				size = fi.Size()
 			}
 			c.bytes.extras += size
-			fmt.Fprintf(c.log, "\t  *EXTRA File \t\t%8d\t%s\r\n", size, e.Name())
+			name := e.Name()
+			if c.o.fullPaths {
+				name = d // robocopy names an extra file by its destination path
+			}
+			fmt.Fprintf(c.log, "\t  *EXTRA File \t\t%8d\t%s\r\n", size, name)
 			if !c.o.list {
 				os.Remove(d)
 			}

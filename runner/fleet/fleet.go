@@ -36,9 +36,8 @@ type Options struct {
 	MaxProblems int // problems kept with their line; 0 = 200 (the rest are counted)
 }
 
-// DefaultStale is a day of daily runs and two hours of slack: the same
-// 26 hours as the "no successful run" alert of examples/fleet.
-const DefaultStale = 26 * time.Hour
+// DefaultStale is page.DefaultStale: 26 hours.
+const DefaultStale = page.DefaultStale
 
 // MaxReportSize bounds a file read as a report: vssmirror's reports keep
 // at most 1,000 failed files per source, far below it.
@@ -133,6 +132,15 @@ type cleanupSeen struct {
 	leaked int
 }
 
+// scan is one Scan: what it has found so far.
+type scan struct {
+	o        Options
+	f        *Fleet
+	rows     map[key]*Row
+	cleanups map[key]cleanupSeen
+	topHosts map[string]map[string]bool // top folder -> the hosts its reports name
+}
+
 // Scan reads every report and history under o.Dir.
 func Scan(o Options) (*Fleet, error) {
 	if o.Stale == 0 {
@@ -149,20 +157,49 @@ func Scan(o Options) (*Fleet, error) {
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("--reports %s: not a folder", o.Dir)
 	}
-	f := &Fleet{Schema: 1, Dir: o.Dir, Now: o.Now, Jobs: []Row{}, Problems: []Problem{}, stale: o.Stale}
-	rows := map[key]*Row{}
-	cleanups := map[key]cleanupSeen{}
-	topHosts := map[string]map[string]bool{} // top folder -> the hosts its reports name
-	var histories []string
+	sc := &scan{o: o, f: &Fleet{Schema: 1, Dir: o.Dir, Now: o.Now, Jobs: []Row{}, Problems: []Problem{}, stale: o.Stale},
+		rows: map[key]*Row{}, cleanups: map[key]cleanupSeen{}, topHosts: map[string]map[string]bool{}}
+	histories, err := sc.reports()
+	if err != nil {
+		return nil, fmt.Errorf("--reports %s: %w", o.Dir, err)
+	}
+	// Histories come after the reports: their host is that of the
+	// reports in the same top folder.
+	for _, p := range histories {
+		sc.history(p)
+	}
+	f := sc.f
+	f.trimProblems(o.MaxProblems)
+	if f.Reports+f.Histories == 0 {
+		return f, fmt.Errorf("%w under %s (%d file(s) not read)", ErrNothing, o.Dir, f.ProblemsTotal)
+	}
+	for k, r := range sc.rows {
+		if c, ok := sc.cleanups[k]; ok && c.end.After(r.lastRunEnd) {
+			end := c.end
+			r.LastCleanup, r.ShadowsLeaked = &end, c.leaked
+		}
+		r.Status = page.StatusOf(r.Outcome, r.ShadowsLeaked)
+		if r.Status == page.OK && (r.LastSuccess == nil || o.Now.Sub(*r.LastSuccess) > o.Stale) {
+			r.Status = page.Stale
+		}
+		f.Jobs = append(f.Jobs, *r)
+	}
+	slices.SortFunc(f.Jobs, worstFirst)
+	return f, nil
+}
 
+// reports walks the folder, reads every *.json file with o.Workers
+// workers and takes in what they found; it returns the histories, in
+// name order, for later.
+func (sc *scan) reports() (histories []string, err error) {
 	paths := make(chan string, 64)
 	results := make(chan found, 64)
 	var walkErr error
 	go func() {
 		defer close(paths)
-		walkErr = filepath.WalkDir(o.Dir, func(path string, d fs.DirEntry, err error) error {
+		walkErr = filepath.WalkDir(sc.o.Dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				if path == o.Dir {
+				if path == sc.o.Dir {
 					return err
 				}
 				results <- found{file: path, problem: "not read: " + err.Error()}
@@ -182,7 +219,7 @@ func Scan(o Options) (*Fleet, error) {
 		})
 	}()
 	var wg sync.WaitGroup
-	for range o.Workers {
+	for range sc.o.Workers {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for p := range paths {
@@ -192,51 +229,34 @@ func Scan(o Options) (*Fleet, error) {
 	}
 	go func() { wg.Wait(); close(results) }()
 	for r := range results {
-		if r.problem != "" {
-			f.problem(r.file, r.problem, o.MaxProblems)
-			continue
-		}
-		if r.kind != backupRun {
-			f.OtherReports++
-			k := key{r.host, r.job}
-			if c := cleanups[k]; r.kind == cleanupRun && r.run.End.After(c.end) {
-				cleanups[k] = cleanupSeen{end: r.run.End, leaked: r.run.ShadowsLeaked}
-			}
-			continue
-		}
-		f.Reports++
-		if top := topFolder(o.Dir, r.file); top != "" {
-			if topHosts[top] == nil {
-				topHosts[top] = map[string]bool{}
-			}
-			topHosts[top][r.host] = true
-		}
-		merge(rows, r.host, r.job, r.run, r.file, true)
+		sc.take(r)
 	}
-	if walkErr != nil {
-		return nil, fmt.Errorf("--reports %s: %w", o.Dir, walkErr)
-	}
+	// results is closed after the workers ended, which was after the walk.
 	slices.Sort(histories)
-	for _, p := range histories {
-		f.readHistory(p, rows, topHosts, o)
-	}
-	f.trimProblems(o.MaxProblems)
-	if f.Reports+f.Histories == 0 {
-		return f, fmt.Errorf("%w under %s (%d file(s) not read)", ErrNothing, o.Dir, f.ProblemsTotal)
-	}
-	for k, r := range rows {
-		if c, ok := cleanups[k]; ok && c.end.After(r.lastRunEnd) {
-			end := c.end
-			r.LastCleanup, r.ShadowsLeaked = &end, c.leaked
+	return histories, walkErr
+}
+
+// take takes in what one *.json file gave.
+func (sc *scan) take(r found) {
+	k := key{r.host, r.job}
+	switch {
+	case r.problem != "":
+		sc.f.problem(r.file, r.problem, sc.o.MaxProblems)
+	case r.kind != backupRun:
+		sc.f.OtherReports++
+		if c := sc.cleanups[k]; r.kind == cleanupRun && r.run.End.After(c.end) {
+			sc.cleanups[k] = cleanupSeen{end: r.run.End, leaked: r.run.ShadowsLeaked}
 		}
-		r.Status = page.StatusOf(r.Outcome, r.ShadowsLeaked)
-		if r.Status == page.OK && (r.LastSuccess == nil || o.Now.Sub(*r.LastSuccess) > o.Stale) {
-			r.Status = page.Stale
+	default:
+		sc.f.Reports++
+		if top := topFolder(sc.o.Dir, r.file); top != "" {
+			if sc.topHosts[top] == nil {
+				sc.topHosts[top] = map[string]bool{}
+			}
+			sc.topHosts[top][r.host] = true
 		}
-		f.Jobs = append(f.Jobs, *r)
+		merge(sc.rows, r.host, r.job, r.run, r.file, true)
 	}
-	slices.SortFunc(f.Jobs, worstFirst)
-	return f, nil
 }
 
 // worstFirst orders rows by status, worst first, then by the age of the
@@ -404,8 +424,9 @@ func validHost(h string) bool {
 	return true
 }
 
-// readHistory takes a <job>.history.jsonl file's runs into rows.
-func (f *Fleet) readHistory(path string, rows map[key]*Row, topHosts map[string]map[string]bool, o Options) {
+// history takes a <job>.history.jsonl file's runs into the rows.
+func (sc *scan) history(path string) {
+	f, o := sc.f, sc.o
 	base := filepath.Base(path)
 	job := base[:len(base)-len(historySuffix)]
 	if !jobNameRE.MatchString(job) {
@@ -414,7 +435,7 @@ func (f *Fleet) readHistory(path string, rows map[key]*Row, topHosts map[string]
 	}
 	top := topFolder(o.Dir, path)
 	host := top
-	if hosts := topHosts[top]; len(hosts) == 1 {
+	if hosts := sc.topHosts[top]; len(hosts) == 1 {
 		for h := range hosts {
 			host = h
 		}
@@ -443,6 +464,6 @@ func (f *Fleet) readHistory(path string, rows map[key]*Row, topHosts map[string]
 	}
 	f.Histories++
 	for _, r := range h.Runs {
-		merge(rows, host, job, r, path, false)
+		merge(sc.rows, host, job, r, path, false)
 	}
 }

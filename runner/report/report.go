@@ -161,6 +161,7 @@ type Report struct {
 	// HoldUntil is the deadline of a snapshot `vssmirror snapshot start`
 	// left held.
 	HoldUntil *time.Time `json:"hold_until,omitempty"`
+	Story     *Story     `json:"story,omitempty"` // the set's _vssmirror folder (story.go)
 	Notes     []string   `json:"notes"`
 }
 
