@@ -450,3 +450,31 @@ func TestRegisterRule(t *testing.T) {
 	assert.Equal(t, []string{"1:line-endings", "1:lf-cut", "1:test-providers", "2:test-providers"}, rulesOf(lintText(t, "list providerss\nlist providers\r\n")))
 	assert.Panics(t, func() { registerRule(Rule{ID: "test-providers"}, nil) })
 }
+
+// TestCommentsMayHoldAnything: diskshadow skips comments, so non-ASCII
+// text there is no finding; in a command it is.
+func TestCommentsMayHoldAnything(t *testing.T) {
+	assert.Empty(t, lintText(t, dsh("# sauvegarde du volume D: (données)", "list writers status")))
+	assert.Equal(t, []string{"1:encoding"}, rulesOf(lintText(t, dsh("exec C:\\données\\copie.cmd"))))
+}
+
+// TestAsRead: the LF cut keeps line numbers, cuts only LF lines, and keeps
+// a line without any line ending (diskshadow's handling of it is unknown).
+func TestAsRead(t *testing.T) {
+	s, err := Parse(strings.NewReader("create\r\nexit\nlist writers"))
+	require.NoError(t, err)
+	r := s.AsRead()
+	assert.Equal(t, "create", r.Line(1))
+	assert.Equal(t, "exi", r.Line(2))
+	assert.Equal(t, "list writers", r.Line(3))
+	assert.Equal(t, "", r.Line(4))
+	crlf := lintParsed(t, "create\r\n")
+	assert.Same(t, crlf, crlf.AsRead(), "a CRLF script is read as written")
+}
+
+func lintParsed(t *testing.T, text string) *Script {
+	t.Helper()
+	s, err := Parse(strings.NewReader(text))
+	require.NoError(t, err)
+	return s
+}
