@@ -382,6 +382,13 @@ func execReached(out *output.Output, h *dshgen.HookPlan) bool {
 	return len(f) >= 2 && strings.EqualFold(f[0], "exec") && strings.EqualFold(filepath.Base(strings.ReplaceAll(f[1], `\`, "/")), h.Name)
 }
 
+// preHookStarted reports whether the pre_snapshot hook's wrapper started
+// its command in this run (its start file exists).
+func (r *run) preHookStarted() bool {
+	pre := r.bundle.Plan.PreHook
+	return pre != nil && pre.Line != "" && fileExists(filepath.Join(r.rep.RunDir, pre.Started))
+}
+
 // keepResumePromise runs the post_snapshot hook itself when the
 // pre_snapshot hook ran (and did not fail) but diskshadow never started the
 // post_snapshot hook: create failed, a VSS error, a timeout, an interrupt,
