@@ -26,3 +26,22 @@ func TestNoRetryAfterThePreHookRan(t *testing.T) {
 	assert.Equal(t, report.HookByVssmirror, hookOf(rep, job.HookPost).RanBy)
 	assert.Contains(t, strings.Join(rep.Notes, "\n"), "not retried")
 }
+
+// A .cmd hook runs with call: a script that ends with `exit 0` (no /b)
+// ends the wrapper itself, before it records the exit code and before
+// the built-in checks after it; diskshadow goes on. The run must not be a
+// success (review A, seen under wine: end backup ran, eseutil never did).
+func TestHookThatEndsTheWrapperFailsTheRun(t *testing.T) {
+	e := hookEnv(t, "", "verify:exit=0", "")
+	rep, err := Run(context.Background(), e.opts())
+	require.Error(t, err)
+	assert.Equal(t, report.VerifyFailed, rep.Outcome)
+	h := hookOf(rep, job.HookVerify)
+	assert.True(t, h.Ran)
+	assert.Nil(t, h.ExitCode)
+	var msgs []string
+	for _, x := range rep.Errors {
+		msgs = append(msgs, x.Message)
+	}
+	assert.Contains(t, strings.Join(msgs, "\n"), "exit /b")
+}
