@@ -74,7 +74,16 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-func (p Problem) String() string { return p.File + ": " + p.Message }
+// String is the problem's line for a console or a page: a control
+// character (a terminal escape in a collected file's name) shows as '?'.
+func (p Problem) String() string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, p.File+": "+p.Message)
+}
 
 // Fleet is every job found under Dir, worst first.
 type Fleet struct {

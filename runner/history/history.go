@@ -93,7 +93,7 @@ func Read(o Options) (*History, error) {
 // plausible checks what ReadHistory does not: a line that passes as an
 // entry but could not have been written by a run.
 func plausible(e state.HistoryEntry) bool {
-	return runIDRE.MatchString(e.RunID) && !e.Start.IsZero() && !e.End.Before(e.Start) &&
+	return runIDRE.MatchString(e.RunID) && state.ValidSetName(e.Set) && !e.Start.IsZero() && !e.End.Before(e.Start) &&
 		e.BytesCopied >= 0 && e.FilesCopied >= 0 && e.FilesFailed >= 0 && e.ShadowsLeaked >= 0
 }
 
