@@ -385,9 +385,7 @@ func readReport(path string, buf *bytes.Buffer) found {
 		return fail("a vssmirror report with %s; ignored", msg)
 	}
 	e := state.EntryOf(&rep)
-	return found{file: path, kind: kindOf(rep.RunID), host: rep.Host, job: rep.Job, run: history.Run{RunID: e.RunID, Set: e.Set, Start: e.Start, End: e.End,
-		Outcome: e.Outcome, ExitCode: e.ExitCode, DurationSeconds: e.End.Sub(e.Start).Seconds(), BytesCopied: e.BytesCopied,
-		FilesCopied: e.FilesCopied, FilesFailed: e.FilesFailed, ShadowsLeaked: e.ShadowsLeaked}}
+	return found{file: path, kind: kindOf(rep.RunID), host: rep.Host, job: rep.Job, run: history.RunOf(e)}
 }
 
 // checkReport says what makes a report one vssmirror could not have
