@@ -204,11 +204,18 @@ func (sc *scan) reports() (histories []string, err error) {
 	paths := make(chan string, 64)
 	results := make(chan found, 64)
 	var walkErr error
+	// A --reports that is a link to a folder (a symlink, a junction) is
+	// walked through: WalkDir follows no link, but one named with a
+	// trailing separator is the folder itself. Links below it stay unfollowed.
+	root := sc.o.Dir
+	if fi, err := os.Lstat(root); err == nil && !fi.IsDir() {
+		root += string(filepath.Separator)
+	}
 	go func() {
 		defer close(paths)
-		walkErr = filepath.WalkDir(sc.o.Dir, func(path string, d fs.DirEntry, err error) error {
+		walkErr = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				if path == sc.o.Dir {
+				if path == root {
 					return err
 				}
 				results <- found{file: path, problem: "not read: " + err.Error()}

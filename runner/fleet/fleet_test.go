@@ -203,6 +203,20 @@ func TestProblemsAreCapped(t *testing.T) {
 	assert.Contains(t, b.String(), "... and 20 more file(s) not read")
 }
 
+// --reports may name a link to the folder (a symlink, a junction): it is
+// walked through; links below it are not followed.
+func TestReportsFolderThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	writeJSON(t, filepath.Join(dir, "real", "SRV1", "r.json"), fleettest.Report("SRV1", "files", fleettest.Now, report.Success, 0, 1))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "link")))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "real", "loop")))
+	f, err := fleet.Scan(fleet.Options{Dir: filepath.Join(dir, "link"), Now: fleettest.Now})
+	require.NoError(t, err)
+	require.Len(t, f.Jobs, 1)
+	assert.Equal(t, 1, f.Reports, "the loop back to the folder is not followed")
+	assert.Equal(t, filepath.Join(dir, "link", "SRV1", "r.json"), f.Jobs[0].Source)
+}
+
 // A collected file's name is shown on the console without the terminal
 // escapes it holds.
 func TestProblemsKeepTerminalEscapesOut(t *testing.T) {
