@@ -48,6 +48,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			verifyCommand(),
 			restoreCommand(),
 			setsCommand(),
+			statusCommand(),
 			historyCommand(),
 			fleetCommand(),
 			validateCommand(),
