@@ -1,0 +1,3 @@
+module github.com/vssmirror/vssmirror/tools
+
+go 1.26.0
