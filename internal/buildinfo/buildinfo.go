@@ -30,6 +30,11 @@ func Resolve(version, commit, date string, bi *debug.BuildInfo) Info {
 	if in.Version == Unknown {
 		in.Version = ""
 	}
+	// goreleaser stamps "none" when it cannot read the commit (a snapshot
+	// of a repository without a remote).
+	if in.Commit == "none" {
+		in.Commit = ""
+	}
 	if bi != nil {
 		in.GoVersion = bi.GoVersion
 		fromBuildInfo(&in, bi)
