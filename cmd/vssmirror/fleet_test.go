@@ -23,7 +23,7 @@ type vssmirrorArgv struct {
 }
 
 // flagInTemplate finds a flag written inside a Jinja expression:
-// "{{ '--prom' if vssmirror_textfile_dir | length > 0 else '' }}".
+// "{{ '--prom' if vssmirror_textfile_dir | length > 0 else ” }}".
 var flagInTemplate = regexp.MustCompile(`'(--[a-z][a-z0-9-]*)'`)
 
 // collectArgv walks a YAML document for every `argv:` list whose first
