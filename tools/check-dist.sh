@@ -43,8 +43,9 @@ bin=$(find "$dist" -path '*linux_amd64*' -name vssmirror -type f | head -1)
 line=$("$bin" --version)
 echo "check-dist: $line"
 want="vssmirror version $version (commit ${commit:0:12}, built "
-# goreleaser has no commit to stamp in a repository without a remote.
-if [ "$commit" = none ]; then want="vssmirror version $version (built "; fi
+# goreleaser has no commit (nor its date) to stamp in a repository without
+# a remote.
+if [ "$commit" = none ]; then want="vssmirror version $version (go"; fi
 case "$line" in
   "$want"*) ;;
   *) fail "--version says '$line', expected '$want...'" ;;
@@ -67,5 +68,5 @@ echo "check-dist: scoop $(realpath --relative-to="$root" "$scoop"), winget $(rea
 
 # The Ansible role's release check, against these zips.
 cd "$root/examples/fleet/ansible"
-ansible-playbook tests/release.yml -e "vssmirror_release_dir=$dist" -e "vssmirror_version=$version"
+ansible-playbook tests/release.yml -e "vssmirror_test_dist=$dist" -e "vssmirror_test_version=$version"
 echo "check-dist: ok"

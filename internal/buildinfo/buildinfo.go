@@ -35,6 +35,10 @@ func Resolve(version, commit, date string, bi *debug.BuildInfo) Info {
 	if in.Commit == "none" {
 		in.Commit = ""
 	}
+	// ... and the zero time as its date.
+	if t, err := time.Parse(time.RFC3339, in.Date); err == nil && t.IsZero() {
+		in.Date = ""
+	}
 	if bi != nil {
 		in.GoVersion = bi.GoVersion
 		fromBuildInfo(&in, bi)

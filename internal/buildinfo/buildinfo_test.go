@@ -54,10 +54,10 @@ func TestResolve(t *testing.T) {
 			line: "2.0.0 (commit feedface, built 2026-12-01T00:00:00Z)",
 		},
 		{
-			name: "goreleaser without a commit stamps none", version: "0.0.1-SNAPSHOT-none", commit: "none", date: "2026-11-22T07:00:00Z",
+			name: "goreleaser without a commit stamps none and the zero time", version: "0.0.1-SNAPSHOT-none", commit: "none", date: "0001-01-01T00:00:00Z",
 			bi:   &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}},
-			want: Info{Version: "0.0.1-SNAPSHOT-none", Date: "2026-11-22T07:00:00Z", GoVersion: "go1.26.8"},
-			line: "0.0.1-SNAPSHOT-none (built 2026-11-22T07:00:00Z, go1.26.8)",
+			want: Info{Version: "0.0.1-SNAPSHOT-none", GoVersion: "go1.26.8"},
+			line: "0.0.1-SNAPSHOT-none (go1.26.8)",
 		},
 		{
 			name: "nothing known", version: "dev", bi: nil,
