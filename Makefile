@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test fmt-check tidy-check vet staticcheck unit cross build examples e2e-wine fleet-check release-snapshot
+.PHONY: test fmt-check tidy-check vet staticcheck unit cross build examples e2e-wine e2e-browser fleet-check release-snapshot
 
 test: fmt-check tidy-check vet staticcheck unit cross
 
@@ -42,7 +42,7 @@ build:
 
 # Re-render every example's committed scripts (after a deliberate template change).
 examples:
-	$(GO) test ./dshgen -run TestExamples -update
+	$(GO) test ./dshgen -run 'TestExamples|TestTwoPhaseExamples' -update
 
 # End-to-end under wine: the Windows build of vssmirror, the generated .cmd run by
 # wine's cmd.exe, a diskshadow double and a robocopy double, in a throwaway wine
@@ -80,3 +80,13 @@ TOOLS_GO := $(GO) tool -modfile=$(CURDIR)/tools/go.mod
 release-snapshot:
 	VSSMIRROR_TOOLS=$(CURDIR)/tools $(TOOLS_GO) goreleaser release --snapshot --clean
 	bash tools/check-dist.sh dist
+
+# The history and fleet pages in Debian's headless Chromium, driven by chromedp: rows,
+# chart elements, links, no console message, nothing loaded but the page itself; the
+# pages and their screenshots stay in build/browser/ (or $$VSSMIRROR_ARTIFACTS). Installs
+# chromium from Debian if missing; under CI=1 a missing chromium fails, never skips.
+e2e-browser:
+	bash e2e/install-deps.sh
+	$(GO) vet -tags browser ./e2e/browser/
+	$(GO) tool staticcheck -tags browser ./e2e/browser/
+	$(GO) test -tags browser -count=1 -timeout 10m -v ./e2e/browser/

@@ -36,6 +36,7 @@ func (p *Plan) Describe(w io.Writer) error {
 	for _, s := range p.Sources {
 		fmt.Fprintf(&b, "  %d. %s (snapshot %s)\n     -> %s\n     robocopy %s\n", s.Index, s.Path, s.Exposed, s.Dest, strings.Join(s.Args[2:], " "))
 	}
+	p.describeHooks(&b)
 	fmt.Fprintf(&b, "\nscripts on the server: %s, %s, %s\n", p.DshPath, p.CmdPath, p.CleanupPath)
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -19,6 +19,9 @@ type Plan struct {
 	DshPath     string       // <scripts_dir>\<name>.dsh
 	CmdPath     string       // <scripts_dir>\<name>.cmd, run by exec
 	CleanupPath string       // <scripts_dir>\<name>-cleanup.dsh
+	StartPath   string       // <scripts_dir>\<name>-start.dsh (two-phase)
+	StopPath    string       // <scripts_dir>\<name>-stop.dsh (two-phase)
+	TwoPhase    bool         // rendered as the two-phase pair: no copy, no verification
 	Context     string       // "persistent" or "persistent nowriters"
 	Metadata    string       // metadata .cab path, empty for none
 	Verbose     bool         // set verbose on
@@ -30,6 +33,20 @@ type Plan struct {
 	Robocopy    string       // robocopy executable
 	UTF8        bool         // a path is non-ASCII: the .cmd is UTF-8 with chcp 65001
 	Guard       *GuardPlan   // deletion guard, nil when off
+	Story       *StoryPlan   // the set's story (story.go): manifest, keep-deleted
+	ListPass    bool         // a robocopy /L pass per source (guard or keep-deleted)
+	Set         string       // the backup set the scripts write (empty for sets: single or when rendered without one)
+
+	// Hooks and built-in verification (hooks.go): the wrappers in the
+	// order they run, and each by kind (nil when the job has none).
+	Hooks      []*HookPlan
+	PreHook    *HookPlan
+	PostHook   *HookPlan
+	VerifyHook *HookPlan // hooks.verify and/or the verify section
+	Check      *CheckPlan
+	// VerifyComponents are writer verify lines of single components:
+	// {WRITER-GUID}:\LOGICAL PATH\NAME, quoted in the script.
+	VerifyComponents []string
 
 	// The numbers the copy script decides by, owned by robocmd so that the
 	// script and robocmd.Classify cannot disagree: robocopy's errorlevel is
@@ -131,6 +148,8 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 		DshPath:     WinJoin(j.ScriptsDir, j.Name+".dsh"),
 		CmdPath:     WinJoin(j.ScriptsDir, j.Name+".cmd"),
 		CleanupPath: WinJoin(j.ScriptsDir, j.Name+"-cleanup.dsh"),
+		StartPath:   WinJoin(j.ScriptsDir, j.Name+"-start.dsh"),
+		StopPath:    WinJoin(j.ScriptsDir, j.Name+"-stop.dsh"),
 		Context:     "persistent",
 		Verbose:     j.Shadow.Verbose,
 		Full:        j.Shadow.BackupType == job.BackupFull,
@@ -149,6 +168,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 	if j.Guard.Enabled {
 		p.Guard = &GuardPlan{Exe: j.Guard.VssmirrorPath, MaxPercent: j.Guard.MaxDeletePercent, MaxFiles: j.Guard.MaxDeleteFiles}
 	}
+	p.ListPass = j.Guard.Enabled || j.Robocopy.KeepDeletedDays > 0
 	if j.Shadow.Metadata {
 		p.Metadata = WinJoin(j.ScriptsDir, j.Name+".cab")
 	}
@@ -196,6 +216,7 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 			o.ExcludeDirs = append([]string{"System Volume Information", "$RECYCLE.BIN"}, o.ExcludeDirs...)
 		}
 		dest := WinJoin(j.Destination, s.Target)
+		o.ExcludeDirs = append(o.ExcludeDirs, StoryExcludes(dest, j.Destination)...)
 		cs := CopySource{
 			Index:     i + 1,
 			Path:      s.Path,
@@ -222,9 +243,14 @@ func newPlan(j *job.Job, setAllowance int) (*Plan, error) {
 			}
 		}
 	}
-	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || (p.Guard != nil && !isASCII(p.Guard.Exe)) {
+	p.VerifyComponents = j.Verify.VerifyComponents
+	if err := hookPlans(p, j); err != nil {
+		return nil, err
+	}
+	if !isASCII(j.Destination) || !isASCII(j.Robocopy.Path) || !isASCII(j.Guard.VssmirrorPath) {
 		p.UTF8 = true
 	}
+	p.Story = storyPlan(p, j, "")
 	return p, nil
 }
 
@@ -323,8 +349,8 @@ func checkRobocopyLines(p *Plan, cs CopySource, index int, s job.Source, setAllo
 		return fmt.Errorf("sources[%d]: %w", index, err)
 	}
 	lines := []string{cmdline + ` "/UNILOG+:%VSSM_LOGDIR%\` + cs.LogName + `"`}
-	if p.Guard != nil {
-		lines = append(lines, cmdline+` /L "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
+	if p.ListPass {
+		lines = append(lines, cmdline+` /L /FP "/UNILOG:%VSSM_LOGDIR%\`+cs.GuardLog+`" >nul`)
 	}
 	longest := 0
 	for _, l := range lines {

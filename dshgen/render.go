@@ -47,6 +47,10 @@ type RenderOptions struct {
 	// Set is the backup set to write into: a folder under the destination
 	// (empty for sets: single).
 	Set string
+	// TwoPhase renders the two-phase snapshot's pair instead of the
+	// backup scripts: <name>-start.dsh, <name>-stop.dsh and the
+	// pre_snapshot and post_snapshot hooks' wrappers.
+	TwoPhase bool
 }
 
 // FuncMap returns the functions templates may call: sprig's hermetic text
@@ -132,7 +136,7 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 			// Before NewPlan, so that its quoting, line length and
 			// encoding (chcp 65001 for a non-ASCII path) count it.
 			if err := robocmd.CheckPath(opts.GuardExe); err != nil {
-				return nil, fmt.Errorf("the path of vssmirror itself, which judges the deletion guard: %w", err)
+				return nil, fmt.Errorf("the path of vssmirror itself, which judges the deletion guard and writes the set's story: %w", err)
 			}
 			jj.Guard.VssmirrorPath = opts.GuardExe
 		}
@@ -142,16 +146,26 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	plan.Story.Set = opts.Set
 	tmpls, err := LoadTemplates(opts.TemplateDir)
 	if err != nil {
 		return nil, err
 	}
+	plan.Set = opts.Set
 	b := &Bundle{Plan: plan}
-	for _, f := range []struct{ tmpl, name string }{
+	scripts := []struct{ tmpl, name string }{
 		{templates.JobDsh, j.Name + ".dsh"},
 		{templates.CopyCmd, j.Name + ".cmd"},
 		{templates.CleanupDsh, j.Name + "-cleanup.dsh"},
-	} {
+	}
+	if opts.TwoPhase {
+		if err := twoPhase(plan); err != nil {
+			return nil, err
+		}
+		scripts = scripts[:0]
+		scripts = append(scripts, struct{ tmpl, name string }{templates.StartDsh, j.Name + "-start.dsh"}, struct{ tmpl, name string }{templates.StopDsh, j.Name + "-stop.dsh"})
+	}
+	for _, f := range scripts {
 		var buf bytes.Buffer
 		if err := tmpls[f.tmpl].Execute(&buf, plan); err != nil {
 			return nil, fmt.Errorf("rendering %s: %w", f.name, err)
@@ -175,6 +189,18 @@ func Render(j *job.Job, opts RenderOptions) (*Bundle, error) {
 			return nil, fmt.Errorf("rendering %s: the template added non-ASCII text to a script without chcp 65001", f.name)
 		}
 		b.Files = append(b.Files, File{Name: f.name, Template: f.tmpl, Data: data})
+	}
+	for _, h := range plan.Hooks {
+		f, err := renderHook(tmpls, plan, h)
+		if err != nil {
+			return nil, err
+		}
+		b.Files = append(b.Files, f)
+	}
+	// What the copy script's story and keep-deleted steps read (story.go);
+	// a two-phase snapshot has no copy script, so no story.
+	if !opts.TwoPhase {
+		b.Files = append(b.Files, File{Name: plan.Story.File, Data: CRLF(plan.Story.JSON())})
 	}
 	return b, nil
 }

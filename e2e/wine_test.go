@@ -74,7 +74,7 @@ func setup(repo string) error {
 		return fmt.Errorf("building the ProcessPrng shim: %v\n%s", err, out)
 	}
 	tools := filepath.Join(driveC, "tools")
-	for exe, pkg := range map[string]string{"vssmirror.exe": "./cmd/vssmirror", "fakediskshadow.exe": "./internal/fakedsh/fakediskshadow", "robocopy.exe": "./internal/robodouble"} {
+	for exe, pkg := range map[string]string{"vssmirror.exe": "./cmd/vssmirror", "fakediskshadow.exe": "./internal/fakedsh/fakediskshadow", "robocopy.exe": "./internal/robodouble", "eseutil.exe": "./internal/esedouble"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(tools, exe), pkg)
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
@@ -230,6 +230,8 @@ sources:
 robocopy:
   threads: 0
   path: 'C:\tools\robocopy.exe'
+guard:
+  vssmirror_path: 'C:\tools\vssmirror.exe'
 `
 
 // fullJob is mirrorJob as a full backup (begin backup ... end backup), which
@@ -426,7 +428,7 @@ func TestArgvRoundTrip(t *testing.T) {
 // wrong or half-empty snapshot); the guard's robocopy /L pass sees that
 // /MIR would delete 80% of the files and the backup is left untouched.
 func TestDeletionGuard(t *testing.T) {
-	s := newScenario(t, mirrorJob+"guard:\n  enabled: true\n  max_delete_percent: 20\n")
+	s := newScenario(t, strings.Replace(mirrorJob, "guard:\n", "guard:\n  enabled: true\n  max_delete_percent: 20\n", 1))
 	for i := 0; i < 10; i++ {
 		s.write(fmt.Sprintf("Data/f%d.txt", i), "data")
 	}
@@ -518,7 +520,7 @@ func TestAbortMarker(t *testing.T) {
 	t.Run("written by the runner", func(t *testing.T) {
 		// A verified writer (SQL Server) loses a component whose volume is
 		// not in the set: the runner writes the marker while diskshadow runs.
-		s := newScenario(t, strings.Replace(fullJob, "  expose_letters: [S]\n", "  expose_letters: [S]\n  verify_writers: [sql]\n", 1))
+		s := newScenario(t, strings.Replace(fullJob, "  expose_letters: [S]\n", "  expose_letters: [S]\n  verify_writers: [sql]\n  sql_full_ok: true\n", 1))
 		s.write("Data/a.txt", "a")
 		code, out, rep := s.run(`FAKEDSH_EXCLUDE=SqlServerWriter:\HOST\master:C:`)
 		assert.NotEqual(t, 0, code, out)

@@ -23,10 +23,13 @@ type Job struct {
 	Sources     []Source          `yaml:"sources"`
 	Robocopy    Robocopy          `yaml:"robocopy"`
 	Guard       Guard             `yaml:"guard"`
+	Manifest    Manifest          `yaml:"manifest"`
 	Sets        Sets              `yaml:"sets"`
 	Notify      Notify            `yaml:"notify"`
 	Timeout     Duration          `yaml:"timeout"`
 	Retention   Retention         `yaml:"retention"`
+	Hooks       Hooks             `yaml:"hooks"`
+	Verify      Verify            `yaml:"verify"`
 	File        string            `yaml:"-"` // the file the job was read from, for messages
 	lines       map[string]int    // field path -> line, for messages
 	escapes     map[string]escape // field path -> double-quoted value written with an escape
@@ -41,6 +44,10 @@ type Shadow struct {
 	Metadata       bool     `yaml:"metadata"`
 	Verbose        bool     `yaml:"verbose"`
 	ExposeLetters  []string `yaml:"expose_letters"`
+	// SQLFullOK allows backup_type: full together with the SQL writer: a
+	// full VSS backup resets the differential base of every database, which
+	// SQL Server's own differential backups rely on.
+	SQLFullOK bool `yaml:"sql_full_ok"`
 }
 
 // Backup types of shadow.backup_type.
@@ -70,6 +77,10 @@ type Robocopy struct {
 	ExcludeJunctions bool     `yaml:"exclude_junctions"`
 	ExtraArgs        []string `yaml:"extra_args"`
 	Path             string   `yaml:"path"`
+	// KeepDeletedDays > 0 moves what /MIR would delete into the set's
+	// _vssmirror\deleted\<run date>\ folder first, and prunes those
+	// folders after this many days (0 = /MIR deletes them, as before).
+	KeepDeletedDays int `yaml:"keep_deleted_days"`
 }
 
 // Guard is the deletion guard: before the real mirror, a robocopy /L pass
@@ -238,6 +249,58 @@ func (j *Job) TaskTimeLimit() time.Duration {
 	return j.Timeout.Std() + CleanupTimeout + CleanupMargin
 }
 
+// Hooks are the commands run around the snapshot, each in a generated
+// wrapper .cmd that diskshadow's exec calls. Each hook is one command: the
+// program (or .cmd/.bat script) as the first entry, its arguments after it.
+type Hooks struct {
+	PreSnapshot    []string `yaml:"pre_snapshot"`    // before create; a failure means no snapshot
+	PostSnapshot   []string `yaml:"post_snapshot"`   // right after create and expose, before the copy; always runs once after pre_snapshot ran
+	Verify         []string `yaml:"verify"`          // after every source was copied, before end backup
+	TimeoutSeconds int      `yaml:"timeout_seconds"` // per hook
+}
+
+// Any reports whether the job has a hook.
+func (h Hooks) Any() bool {
+	return len(h.PreSnapshot) > 0 || len(h.PostSnapshot) > 0 || len(h.Verify) > 0
+}
+
+// Hook kinds: the names of the hooks fields, used in file names, the
+// report and the wrappers' VSSMIRROR_HOOK.
+const (
+	HookPre    = "pre_snapshot"
+	HookPost   = "post_snapshot"
+	HookVerify = "verify"
+)
+
+// Defaults of the hooks section.
+const (
+	DefaultHookTimeout = 300
+	MaxHookTimeout     = 86400
+)
+
+// Verify is the built-in verification, run by the verify wrapper after the
+// copy and before end backup (distinct from hooks.verify, the admin's own
+// commands, which run in the same wrapper first).
+type Verify struct {
+	Eseutil          bool     `yaml:"eseutil"`           // eseutil /k on every .edb, /ml on every log folder
+	EseutilPath      string   `yaml:"eseutil_path"`      // eseutil.exe on the server
+	On               string   `yaml:"on"`                // VerifyOnSnapshot (default) or VerifyOnCopy
+	SampleHashes     int      `yaml:"sample_hashes"`     // SHA-256 of N random files, snapshot against destination
+	VerifyComponents []string `yaml:"verify_components"` // writer verify of a component: WRITER:\LOGICAL\PATH\NAME
+}
+
+// Where the eseutil checks read the databases (verify.on).
+const (
+	VerifyOnSnapshot = "snapshot" // the exposed snapshot: frozen, not the copy that may still change on the NAS
+	VerifyOnCopy     = "copy"     // the destination after the copy
+)
+
+// DefaultEseutil is eseutil's path on an Exchange Server 2016/2019 server.
+const DefaultEseutil = `C:\Program Files\Microsoft\Exchange Server\V15\Bin\eseutil.exe`
+
+// Enabled reports whether the verify section asks for any check.
+func (v Verify) Enabled() bool { return v.Eseutil || v.SampleHashes > 0 }
+
 // Defaults returns a job with every default of the v1 format filled in;
 // Load decodes the file over it.
 func Defaults() Job {
@@ -249,6 +312,8 @@ func Defaults() Job {
 			Verbose:    true,
 		},
 		Sets:      Sets{Mode: SetsSingle},
+		Hooks:     Hooks{TimeoutSeconds: DefaultHookTimeout},
+		Verify:    Verify{EseutilPath: DefaultEseutil, On: VerifyOnSnapshot},
 		Timeout:   Duration(DefaultTimeout),
 		Retention: Retention{KeepRuns: DefaultKeepRuns, KeepDays: DefaultKeepDays},
 		Notify:    Notify{Email: Email{Port: 587, Security: EmailSTARTTLS, When: EmailOnFailure}},
@@ -256,6 +321,7 @@ func Defaults() Job {
 			MaxDeletePercent: 20,
 			VssmirrorPath:    `C:\Program Files\vssmirror\vssmirror.exe`,
 		},
+		Manifest: Manifest{HashWorkers: DefaultHashWorkers},
 		Robocopy: Robocopy{
 			Mirror:           true,
 			FFT:              true,

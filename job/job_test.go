@@ -358,7 +358,7 @@ func TestTooManyVolumes(t *testing.T) {
 }
 
 func TestPresetsValidate(t *testing.T) {
-	require.Equal(t, []string{"exchange", "fileserver", "hyperv", "sql"}, PresetNames())
+	require.Equal(t, []string{"domino", "exchange", "fileserver", "hyperv", "sql"}, PresetNames())
 	for _, name := range PresetNames() {
 		data, err := Preset(name)
 		require.NoError(t, err)

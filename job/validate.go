@@ -97,8 +97,11 @@ func (j *Job) validate() []Problem {
 	v.shadow()
 	v.robocopy()
 	v.guard()
+	v.story()
 	v.email()
 	v.retention()
+	v.hooks()
+	v.verify()
 	v.escapes()
 	if t := j.Timeout.Std(); t < MinTimeout || t > MaxTimeout {
 		v.add("timeout", "%s is out of range: from 1m to 168h", j.Timeout)

@@ -130,3 +130,23 @@ func needsQuotes(s string) bool {
 	}
 	return false
 }
+
+// QuoteCall returns s as one argument of a `call` line in a batch file
+// (how a batch file runs another .cmd or .bat and gets control back).
+// call expands the line a second time: '%' is quadrupled so that one
+// survives both passes, and '^' is refused, because call doubles every
+// caret inside quotes. "/?" is refused too: call would print its help
+// instead of running anything. The other refusals are Quote's.
+func QuoteCall(s string) (string, error) {
+	if strings.Contains(s, "^") {
+		return "", &QuoteError{Value: s, Reason: "it contains '^', which cmd.exe's call (used to run a .cmd or .bat hook) doubles inside quotes; rename the file or folder, or wrap the script in an .exe"}
+	}
+	if strings.Contains(s, "/?") {
+		return "", &QuoteError{Value: s, Reason: "it contains '/?', which makes cmd.exe's call print its help instead of running the script"}
+	}
+	q, err := QuoteArg(s)
+	if err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(q, "%", "%%%%"), nil
+}

@@ -1,11 +1,14 @@
 package runner
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/runner/history"
 	"github.com/vssmirror/vssmirror/runner/notify"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
@@ -15,12 +18,18 @@ import (
 type AfterRunOptions struct {
 	StateDir string // where Run wrote the history; "" = DefaultStateDir()
 	PromFile string // Prometheus text file; "" = none
-	Getenv   func(string) string
+	// HTMLFile is the job's history page, rewritten after the run
+	// (history.Refresh); "" = none. Its run links need ScriptsDir, the
+	// folder the run's folder is in ("" = the job's scripts_dir).
+	HTMLFile   string
+	ScriptsDir string
+	Getenv     func(string) string
 }
 
 // AfterRun sends the status mail when due, writes the metrics file (the
 // last success read from the history Run appended to) and the Windows
-// event. None of it can change the
+// event, leaves the report in the run folder (report.RunDirFile) and
+// rewrites the history page when asked. None of it can change the
 // backup's outcome: failures come back as warnings (and mail failures are
 // also noted in the report).
 func AfterRun(rep *report.Report, j *job.Job, o AfterRunOptions) []error {
@@ -50,6 +59,20 @@ func AfterRun(rep *report.Report, j *job.Job, o AfterRunOptions) []error {
 	}
 	if err := notify.LogEvent(rep); err != nil {
 		warnings = append(warnings, fmt.Errorf("writing the event log: %w", err))
+	}
+	// The report stays beside the scripts and logs it describes, for the
+	// history page to link to.
+	if rep.RunDir != "" {
+		if err := report.WriteFile(filepath.Join(rep.RunDir, report.RunDirFile), rep); err != nil {
+			warnings = append(warnings, fmt.Errorf("writing the report into the run folder: %w", err))
+		}
+	}
+	if o.HTMLFile != "" {
+		err := history.Refresh(history.Options{Job: rep.Job, StateDir: o.StateDir, ScriptsDir: cmp.Or(o.ScriptsDir, j.ScriptsDir)},
+			history.PageOptions{File: o.HTMLFile, Host: rep.Host, Now: rep.End})
+		if err != nil {
+			warnings = append(warnings, err)
+		}
 	}
 	return warnings
 }

@@ -31,7 +31,7 @@ import (
 func (r *run) deleteJournaled(dir string) report.CleanupResult {
 	res := report.CleanupResult{Attempted: true, Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}
 	res.Command = cleanupCommand(r.opts.ConfigPath, r.opts.StateDir)
-	ids := r.journal.IDs()
+	ids := r.deletableIDs()
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.CleanupTimeout)
 	defer cancel()
 	var gone []string
@@ -159,7 +159,14 @@ func (r *run) logWriter() io.Writer {
 // Cleanup deletes the shadows recorded in the job's journal: what
 // `vssmirror cleanup` does by hand after a failed run.
 func Cleanup(ctx context.Context, opts Options) (*report.Report, error) {
-	r := newRun(opts, "cleanup-")
+	return cleanup(ctx, opts, report.CleanupIDPrefix, false)
+}
+
+// cleanup is Cleanup and SnapshotStop: release says whether held
+// snapshots whose deadline has not passed are deleted too.
+func cleanup(_ context.Context, opts Options, prefix string, release bool) (*report.Report, error) {
+	r := newRun(opts, prefix)
+	r.releaseHolds = release
 	ds := resolveDiskshadow(r.opts.Diskshadow)
 	r.rep.Preflight = append(r.rep.Preflight, ds)
 	if !ds.OK {
@@ -177,19 +184,20 @@ func Cleanup(ctx context.Context, opts Options) (*report.Report, error) {
 	if f := r.lockAndJournal(); f != nil {
 		return r.finish(f.outcome, f.err)
 	}
-	if len(r.journal.Entries) == 0 {
-		r.note("the journal lists no shadow copies: nothing to delete")
+	r.noteHeld()
+	if len(r.deletableIDs()) == 0 {
+		r.note("the journal lists no shadow copies to delete")
 		return r.finish(report.Success, nil)
 	}
 	dir := filepath.Join(r.opts.StateDir, r.rep.RunID)
 	r.rep.RunDir = dir
 	if err := state.MkdirPrivate(dir); err != nil {
-		r.rep.Cleanup.Leaked = r.journal.IDs()
+		r.rep.Cleanup.Leaked = r.deletableIDs()
 		return r.finish(report.CleanupFailed, &kindError{"cleanup", err})
 	}
 	lf, err := os.Create(filepath.Join(dir, "vssmirror-cleanup.log"))
 	if err != nil {
-		r.rep.Cleanup.Leaked = r.journal.IDs()
+		r.rep.Cleanup.Leaked = r.deletableIDs()
 		return r.finish(report.CleanupFailed, &kindError{"cleanup", err})
 	}
 	r.runLog = lf

@@ -57,6 +57,9 @@ func evaluate(rep *report.Report, res *dsResult, bundle *dshgen.Bundle, j *job.J
 		rep.Errors = append(rep.Errors, report.RunError{Kind: "diskshadow", Code: fmt.Sprint(res.ExitCode), Message: fmt.Sprintf("diskshadow exited with code %d; last output: %s", res.ExitCode, strings.Join(res.Tail, " | "))})
 	}
 	for i, s := range plan.Sources {
+		if plan.TwoPhase {
+			break // nothing is copied: the snapshot is held for another tool
+		}
 		sr := sourceResult(rep, plan, j.Sources[i].Path, s)
 		if !sr.Outcome.Copied() && !snapshotFailed {
 			copyFailed = true

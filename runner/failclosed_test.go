@@ -119,7 +119,7 @@ func TestJudgeDeleteNeedsPositiveEvidence(t *testing.T) {
 // written: diskshadow and what it started are stopped before exec copies
 // anything, end backup never runs, and the run fails naming the reason.
 func TestAbortMarkerUnwritableStopsDiskshadow(t *testing.T) {
-	e := writerEnv(t, "  verify_writers: [sql]\n  backup_type: full\n", "", "sets: {rotate: 2}\n")
+	e := writerEnv(t, "  verify_writers: [sql]\n  backup_type: full\n  sql_full_ok: true\n", "", "sets: {rotate: 2}\n")
 	t.Setenv("FAKEDSH_EXCLUDE", `SqlServerWriter:\HOST\master:C:`)
 	t.Setenv("FAKEDSH_AWAIT_ABORT", "1") // at exec the double waits for the marker, as the real one spends seconds on expose
 	old := writeAbortMarker

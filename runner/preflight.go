@@ -50,7 +50,7 @@ func resolveDiskshadow(given string) report.Check {
 }
 
 // windowsChecks are the preflight checks that run only on Windows.
-var windowsChecks = []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable"}
+var windowsChecks = []string{"windows-server", "elevated", "expose-letters-free", "sources-exist", "destination-writable", "hooks-exist", "eseutil"}
 
 // SkippableChecks are the preflight checks --skip-check may name.
 var SkippableChecks = append([]string{"folders-private"}, windowsChecks...)
@@ -122,6 +122,11 @@ func preflight(j *job.Job, opts Options, letters []string) ([]report.Check, stri
 	}
 	if err := add(destinationWritable(j.Destination)); err != nil {
 		return checks, ds.Message, err
+	}
+	for _, c := range []report.Check{hooksExist(j), eseutilExists(j)} {
+		if err := add(c); err != nil {
+			return checks, ds.Message, err
+		}
 	}
 	return checks, ds.Message, nil
 }

@@ -42,6 +42,10 @@ type Options struct {
 	// (VSS_E_SNAPSHOT_SET_IN_PROGRESS); nil = 30s, 1m, 2m, 4m, 8m.
 	Retry []time.Duration
 	Now   func() time.Time
+	// ForceRelease lets Run delete a held two-phase snapshot of the job
+	// (vssmirror snapshot start) whose deadline has not passed, instead
+	// of refusing with the lock's outcome.
+	ForceRelease bool
 }
 
 // Error is returned by Run and Cleanup when the outcome is not success.
@@ -96,6 +100,9 @@ type run struct {
 	// stay known in memory and are deleted, but the report says so.
 	journalErr error
 	history    bool // a run (not a cleanup): its end is appended to the history
+	// releaseHolds: held two-phase snapshots are deleted too, deadline or
+	// not (snapshot stop, run --force-release).
+	releaseHolds bool
 }
 
 // failure ends a run early with an outcome.
@@ -123,7 +130,7 @@ func newRun(opts Options, prefix string) *run {
 	host, _ := os.Hostname()
 	rep := &report.Report{Schema: 1, Job: opts.Job.Name, RunID: prefix + newRunID(start), Host: host, Start: start,
 		Scripts: []string{}, Preflight: []report.Check{}, Shadows: []report.Shadow{}, Writers: []report.WriterResult{}, Errors: []report.RunError{},
-		Sources: []report.SourceResult{}, Notes: []string{}, Cleanup: report.CleanupResult{Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}}
+		Sources: []report.SourceResult{}, Hooks: []report.HookResult{}, Notes: []string{}, Cleanup: report.CleanupResult{Deleted: []string{}, Leaked: []string{}, Shadows: []report.ShadowFate{}}}
 	return &run{opts: opts, j: opts.Job, rep: rep, console: opts.Console, history: prefix == ""}
 }
 
@@ -203,6 +210,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	}
 	outcome := r.snapshotAndCopy(ctx)
 	outcome = r.cleanupAfterRun(outcome)
+	outcome = r.finishStory(outcome)
 	outcome = r.markSet(outcome)
 	outcome = r.pruneRuns(outcome)
 	return r.finish(outcome, nil)
@@ -284,10 +292,13 @@ func (r *run) createRunDir() *failure {
 // cleanupEarlierRun deletes the shadows a crashed earlier run left (they
 // are in the journal) before making new ones.
 func (r *run) cleanupEarlierRun() *failure {
-	if len(r.journal.Entries) == 0 {
+	if f := r.refuseHeld(); f != nil {
+		return f
+	}
+	if len(r.deletableIDs()) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("an earlier run left %d shadow(s) in the journal (%s): deleting them first", len(r.journal.Entries), strings.Join(r.journal.IDs(), ", "))
+	msg := fmt.Sprintf("an earlier run left %d shadow(s) in the journal (%s): deleting them first", len(r.deletableIDs()), strings.Join(r.deletableIDs(), ", "))
 	r.note("%s", msg)
 	r.say("%s", msg)
 	r.rep.Cleanup = r.deleteJournaled(r.rep.RunDir)
@@ -381,6 +392,8 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 	env := r.childEnv()
 	abort, aliases := r.newAbortWatch(), r.newAliasMerge()
 	abort.cancel = stop
+	hooks := r.newHookWatch(stop)
+	hooks.start()
 	var res *dsResult
 	for attempt := 1; ; attempt++ {
 		r.rep.Diskshadow.Attempts = attempt
@@ -412,6 +425,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 			break
 		}
 	}
+	timedOut := hooks.stop()
 	aliases.merge(res.Output.Deleted)
 	code := res.ExitCode
 	r.rep.Diskshadow.ExitCode = &code
@@ -432,6 +446,8 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 			r.journalFailed(err)
 		}
 	}
+	outcome = r.judgeHooks(outcome, timedOut, res.Output)
+	r.keepResumePromise()
 	return outcome
 }
 
@@ -462,10 +478,10 @@ func (r *run) journalFailed(err error) {
 
 // cleanupAfterRun deletes the shadows of this run that are still there.
 func (r *run) cleanupAfterRun(outcome report.Outcome) report.Outcome {
-	if len(r.journal.Entries) == 0 {
+	if len(r.deletableIDs()) == 0 {
 		return outcome
 	}
-	r.say("%d shadow(s) of this run are still there: deleting them", len(r.journal.Entries))
+	r.say("%d shadow(s) of this run are still there: deleting them", len(r.deletableIDs()))
 	cr := r.deleteJournaled(r.rep.RunDir)
 	r.rep.Cleanup.Attempted = true
 	r.rep.Cleanup.Deleted = append(r.rep.Cleanup.Deleted, cr.Deleted...)

@@ -100,7 +100,7 @@ func TestRunSuccess(t *testing.T) {
 	assert.False(t, rep.Cleanup.Attempted, "the script deleted its own shadows")
 	assert.Empty(t, e.journal())
 	assert.Len(t, e.shadows(), 1, "only the foreign shadow is left")
-	assert.Len(t, rep.Scripts, 3)
+	assert.Len(t, rep.Scripts, 4) // .dsh, .cmd, cleanup .dsh, story plan
 	for _, s := range rep.Scripts {
 		assert.FileExists(t, s, "the scripts that ran are kept")
 	}

@@ -49,7 +49,7 @@ func writerErrors(rep *report.Report) []string {
 func TestVerifiedWriterComponentExcludedFailsTheRun(t *testing.T) {
 	for _, lang := range []string{"", "pseudo", "pseudo-quotes"} {
 		t.Run(orText(lang, "english"), func(t *testing.T) {
-			e := writerEnv(t, "  verify_writers: [sql]\n  backup_type: full\n", lang, "sets: {rotate: 2}\n")
+			e := writerEnv(t, "  verify_writers: [sql]\n  backup_type: full\n  sql_full_ok: true\n", lang, "sets: {rotate: 2}\n")
 			t.Setenv("FAKEDSH_EXCLUDE", `SqlServerWriter:\HOST\master:C:,SqlServerWriter:\HOST\model:C:,System Writer:\System Files:C:`)
 			t.Setenv("FAKEDSH_AWAIT_ABORT", "1")
 			rep, err := Run(context.Background(), e.opts())

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vssmirror/vssmirror/templates"
 )
 
 // vssm runs the app with args and returns its exit code, stdout and stderr.
@@ -130,7 +132,7 @@ func TestTemplatesDumpAndOverride(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := vssm(t, "templates", "dump", dir)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, 5, strings.Count(stdout, "\n"), "four templates and the README")
+	assert.Equal(t, len(templates.Names)+1, strings.Count(stdout, "\n"), "every template and the README")
 	out := t.TempDir()
 	code, _, stderr = vssm(t, "generate", "-c", "../../examples/exchange/job.yaml", "-o", out, "--template-dir", dir)
 	require.Equal(t, 0, code, stderr)
@@ -165,4 +167,18 @@ func TestGenerateSetAndSetsCommand(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "Sunday")
 	assert.Contains(t, stdout, "never")
+}
+
+// verify: --help names its exit code; a set that cannot be reached is a
+// file error (4), never "good"; a set name the job does not have is refused.
+func TestVerifyExitCodes(t *testing.T) {
+	code, stdout, _ := vssm(t, "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "18  verify: the backup set does not match its manifest")
+	code, _, stderr := vssm(t, "verify", "--config", "../../examples/fileserver/job.yaml")
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Contains(t, stderr, "cannot be read")
+	code, _, stderr = vssm(t, "verify", "--config", "../../examples/exchange/job.yaml")
+	assert.Equal(t, exitFailure, code, stderr)
+	assert.Contains(t, stderr, "give --set")
 }

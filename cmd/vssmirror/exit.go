@@ -10,6 +10,7 @@ import (
 	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner"
 	"github.com/vssmirror/vssmirror/runner/report"
+	"github.com/vssmirror/vssmirror/runner/restore"
 )
 
 // Exit codes of vssmirror besides the run outcomes, whose codes (10-16,
@@ -21,6 +22,7 @@ const (
 	exitUsage     = 2 // bad command line or invalid job file
 	exitLintError = 3 // lint found errors
 	exitFailure   = report.ExitFailure
+	exitDamaged   = 18 // verify: the set does not match its manifest (or has none)
 )
 
 // exitStatusHelp is the EXIT STATUS section of --help.
@@ -29,7 +31,7 @@ func exitStatusHelp() string {
 	b.WriteString("EXIT STATUS:\n")
 	fmt.Fprintf(&b, "   0   success (run: event ID %d)\n", report.Success.EventID())
 	fmt.Fprintf(&b, "   %d   lint --strict found warnings (and no errors); guard: the deletion guard refused (exit %d)\n", exitLintWarn, robocmd.GuardRefusedExit)
-	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed)\n", exitUsage)
+	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed); restore: refused (unsafe or impossible target, set or path)\n", exitUsage)
 	fmt.Fprintf(&b, "   %d   lint found errors\n", exitLintError)
 	fmt.Fprintf(&b, "   %d   %s (run: event ID %d)\n", exitFailure, report.Failed.Meaning(), report.Failed.EventID())
 	for _, o := range report.Outcomes() {
@@ -37,6 +39,7 @@ func exitStatusHelp() string {
 			fmt.Fprintf(&b, "   %d  run: %s (event ID %d)\n", o.ExitCode(), o.Meaning(), o.EventID())
 		}
 	}
+	fmt.Fprintf(&b, "   %d  verify: the backup set does not match its manifest (missing, extra, size, time or hash), or its manifest is missing or not valid\n", exitDamaged)
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -83,7 +86,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var ue *usageError
 	switch {
-	case errors.As(err, &ue), errors.Is(err, job.ErrInvalid):
+	case errors.As(err, &ue), errors.Is(err, job.ErrInvalid), errors.Is(err, restore.ErrRefused):
 		return exitUsage
 	default:
 		return exitFailure

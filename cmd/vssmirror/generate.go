@@ -16,12 +16,16 @@ func generateCommand() *cli.Command {
 		Usage: "render the job's diskshadow and cmd scripts for review or deployment",
 		Description: "Writes <name>.dsh (the diskshadow backup script), <name>.cmd (the robocopy copy script it\n" +
 			"executes) and <name>-cleanup.dsh (deletes the job's exposed shadows after a failed run) into\n" +
-			"--out. Same job, same bytes. Nothing is written unless the job is valid and every script renders.",
+			"--out. Same job, same bytes. Nothing is written unless the job is valid and every script renders.\n" +
+			"With hooks, also one wrapper .cmd per hook (<name>-pre_snapshot.cmd, ...). With --two-phase,\n" +
+			"writes the two-phase snapshot's pair instead: <name>-start.dsh (snapshot, expose, leave it held)\n" +
+			"and <name>-stop.dsh (delete exactly the shadows the start script exposed).",
 		Flags: []cli.Flag{
 			configFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output folder (created if missing), required"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 			&cli.StringFlag{Name: "set", Usage: "backup set to render for (sets: weekday or rotate; default the first set)"},
+			&cli.BoolFlag{Name: "two-phase", Usage: "write <name>-start.dsh and <name>-stop.dsh (a snapshot held between two diskshadow runs)"},
 		},
 		Action: func(c *cli.Context) error {
 			j, err := loadJob(c, "out")
@@ -32,7 +36,7 @@ func generateCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			b, err := dshgen.Generate(j, c.String("out"), dshgen.RenderOptions{TemplateDir: c.String("template-dir"), Set: set})
+			b, err := dshgen.Generate(j, c.String("out"), dshgen.RenderOptions{TemplateDir: c.String("template-dir"), Set: set, TwoPhase: c.Bool("two-phase")})
 			if err != nil {
 				return err
 			}

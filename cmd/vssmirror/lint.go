@@ -14,6 +14,7 @@ type lintJSON struct {
 	Files    []script.FileReport `json:"files"`
 	Errors   int                 `json:"errors"`
 	Warnings int                 `json:"warnings"`
+	Infos    int                 `json:"infos"`
 }
 
 func lintCommand() *cli.Command {
@@ -21,9 +22,11 @@ func lintCommand() *cli.Command {
 		Name:      "lint",
 		Usage:     "check diskshadow scripts (any, not only generated ones) before they touch a server",
 		ArgsUsage: "FILE.dsh...",
-		Description: "Prints file:line: error|warning: [rule] message for every problem. Exit 0 when clean (or only\n" +
-			"warnings), 1 with --strict when there are warnings, 3 when there are errors, 4 when a file\n" +
-			"cannot be read. A comment `# lint:ignore RULE reason` silences a warning rule in its file.",
+		Description: "Prints file:line: error|warning|info: [rule] message for every finding. Exit 0 when clean (or\n" +
+			"only warnings and information), 1 with --strict when there are warnings, 3 when there are errors,\n" +
+			"4 when a file cannot be read. A script with LF line endings is linted as diskshadow reads it (each\n" +
+			"LF line without its last character). A comment `# lint:ignore RULE reason` silences a warning or\n" +
+			"information rule in its file. --rules lists every rule with the documentation it rests on.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the findings as JSON"},
 			&cli.BoolFlag{Name: "strict", Usage: "exit 1 when there are warnings"},
@@ -31,8 +34,11 @@ func lintCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("rules") {
+				if c.Bool("json") {
+					return printJSON(c.App.Writer, script.Rules)
+				}
 				for _, r := range script.Rules {
-					fmt.Fprintf(c.App.Writer, "%-24s %-7s %s\n", r.ID, r.Severity, r.Summary)
+					fmt.Fprintf(c.App.Writer, "%-22s %-7s %s\n%-30s docs: %s\n", r.ID, r.Severity, r.Summary, "", r.Docs)
 				}
 				return nil
 			}
@@ -45,8 +51,8 @@ func lintCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				e, w := r.Counts()
-				out.Errors, out.Warnings = out.Errors+e, out.Warnings+w
+				e, w, i := r.Counts()
+				out.Errors, out.Warnings, out.Infos = out.Errors+e, out.Warnings+w, out.Infos+i
 				out.Files = append(out.Files, r)
 				if !c.Bool("json") {
 					for _, f := range r.Findings {
@@ -59,7 +65,7 @@ func lintCommand() *cli.Command {
 					return err
 				}
 			} else {
-				fmt.Fprintf(c.App.ErrWriter, "%d file(s): %d error(s), %d warning(s)\n", len(out.Files), out.Errors, out.Warnings)
+				fmt.Fprintf(c.App.ErrWriter, "%d file(s): %d error(s), %d warning(s), %d info\n", len(out.Files), out.Errors, out.Warnings, out.Infos)
 			}
 			switch {
 			case out.Errors > 0:

@@ -38,7 +38,9 @@ func TestLintExitCodes(t *testing.T) {
 	code, stdout, _ = vssm(t, "lint", w, b)
 	assert.Equal(t, exitLintError, code)
 	assert.Contains(t, stdout, b+":1: error: [line-endings] ")
-	assert.Contains(t, stdout, b+":5: error: [delete-all] ")
+	// LF: linted as diskshadow reads it (`delete shadows al`).
+	assert.Contains(t, stdout, b+":5: info: [lf-cut] diskshadow reads this LF line as `delete shadows al`")
+	assert.Contains(t, stdout, b+":5: error: [bad-syntax] ")
 
 	code, stdout, _ = vssm(t, "lint", "--json", b)
 	assert.Equal(t, exitLintError, code)
@@ -52,12 +54,13 @@ func TestLintExitCodes(t *testing.T) {
 				Rule, Severity string
 			}
 		}
-		Errors, Warnings int
+		Errors, Warnings, Infos int
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
 	assert.Equal(t, 1, out.Schema)
 	assert.Equal(t, "lf", out.Files[0].LineEndings)
-	assert.Equal(t, 2, out.Errors)
+	assert.Equal(t, 6, out.Errors)
+	assert.Equal(t, 5, out.Infos)
 
 	code, _, stderr := vssm(t, "lint", filepath.Join(t.TempDir(), "nope.dsh"))
 	assert.Equal(t, exitFailure, code)
@@ -65,6 +68,21 @@ func TestLintExitCodes(t *testing.T) {
 
 	code, _, _ = vssm(t, "lint")
 	assert.Equal(t, exitUsage, code)
+}
+
+func TestLintRules(t *testing.T) {
+	code, stdout, _ := vssm(t, "lint", "--rules")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "exec-leak")
+	assert.Contains(t, stdout, "docs: https://learn.microsoft.com/windows-server/administration/windows-commands/exec")
+	code, stdout, _ = vssm(t, "lint", "--rules", "--json")
+	assert.Equal(t, exitOK, code)
+	var rules []struct{ ID, Severity, Summary, Docs string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rules))
+	assert.Greater(t, len(rules), 20)
+	for _, r := range rules {
+		assert.NotEmpty(t, r.Docs, r.ID)
+	}
 }
 
 func TestLintGeneratedExamples(t *testing.T) {

@@ -18,11 +18,16 @@ import (
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
+// stateDirFlag is --state-dir.
+func stateDirFlag() cli.Flag {
+	return &cli.StringFlag{Name: "state-dir", Usage: "folder of the job's lock and shadow journal (default %ProgramData%\\vssmirror\\state)"}
+}
+
 // runFlags are shared by run and cleanup.
 func runFlags() []cli.Flag {
 	return []cli.Flag{
 		configFlag(),
-		&cli.StringFlag{Name: "state-dir", Usage: "folder of the job's lock and shadow journal (default %ProgramData%\\vssmirror\\state)"},
+		stateDirFlag(),
 		&cli.StringFlag{Name: "diskshadow", EnvVars: []string{"VSSMIRROR_DISKSHADOW"}, Usage: "diskshadow executable (default System32\\diskshadow.exe; a test double elsewhere)"},
 		&cli.StringFlag{Name: "report", Usage: "write the JSON report to this file"},
 		&cli.BoolFlag{Name: "json", Usage: "print the JSON report on standard output"},
@@ -46,6 +51,8 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "scripts-dir", Usage: "render runs under this folder instead of the job's scripts_dir"},
 			&cli.StringFlag{Name: "template-dir", Usage: "folder whose templates replace the embedded defaults of the same name"},
 			&cli.StringFlag{Name: "prom", Usage: "write the run's metrics to this Prometheus text file (windows_exporter textfile collector)"},
+			&cli.BoolFlag{Name: "force-release", Usage: "delete a held snapshot of the job (vssmirror snapshot start) before the run instead of refusing with exit 13"},
+			&cli.StringFlag{Name: "html", Usage: "rewrite the job's history page (as history --html) in this file after the run"},
 			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
 		),
 		Action: func(c *cli.Context) error {
@@ -74,9 +81,11 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	// The report's folder must exist before the run: a report that cannot
 	// be written after a backup would make the exit code disagree with the
 	// history, metrics and event already recorded.
-	if p := c.String("report"); p != "" {
-		if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
-			return usagef("--report %s: the folder %s does not exist; create it first", p, filepath.Dir(p))
+	for _, f := range []string{"report", "html"} {
+		if p := c.String(f); p != "" {
+			if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
+				return usagef("--%s %s: the folder %s does not exist; create it first", f, p, filepath.Dir(p))
+			}
 		}
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
@@ -87,9 +96,10 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	}
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
-		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check")})
+		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"), ForceRelease: c.Bool("force-release")})
 	if c.Command.Name == "run" {
-		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom")}) {
+		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom"),
+			HTMLFile: c.String("html"), ScriptsDir: c.String("scripts-dir")}) {
 			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)
 		}
 	}

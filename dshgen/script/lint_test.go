@@ -32,7 +32,11 @@ var good = []string{
 	"end backup",
 	"delete shadows exposed S:",
 	"exit",
+	"# lint:ignore exec-leak a separate cleanup script deletes the shadow when job.cmd fails",
 }
+
+// leaky is good without its exec-leak suppression.
+var leaky = good[:len(good)-1]
 
 // lintReader parses and lints one script; name is used in findings and
 // prefixes a parse error.
@@ -88,6 +92,9 @@ func TestRules(t *testing.T) {
 		{"bad-syntax", dsh(replace(good, 0, "set context persistant")...), []string{"1:bad-syntax"}, dsh(good...)},
 		{"bad-syntax", dsh(replace(good, 5, "add volume D: alais vol_d")...), []string{"6:bad-syntax"}, dsh(good...)},
 		{"bad-syntax", dsh(append([]string{"set option diferential"}, good...)...), []string{"1:bad-syntax"}, dsh(append([]string{"set option differential"}, good...)...)},
+		// A shadow ID that lost its closing brace (an LF cut) is no ID.
+		{"bad-syntax", dsh("delete shadows id {3f0c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"), []string{"1:bad-syntax"}, dsh("delete shadows id {3f0c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f}")},
+		{"bad-syntax", dsh("list shadows id vol_d", "mask set1"), []string{"1:bad-syntax", "2:bad-syntax"}, dsh("list shadows id %vol_d%", "mask 3f0c2d1e-5b6a-4c7d-8e9f-0a1b2c3d4e5f", "list shadows all")},
 		{"expose-not-persistent", dsh("set context volatile", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:"), []string{"4:expose-not-persistent"}, dsh("set context persistent nowriters", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:")},
 		{"expose-not-persistent", dsh("add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:"), []string{"3:expose-not-persistent"}, dsh("set context clientaccessible", "add volume D: alias v", "create", "expose %v% S:", "delete shadows exposed S:")},
 		{"undefined-alias", dsh(replace(good, 6, "expose %vol_d% S:", "create")...), []string{"7:undefined-alias"}, dsh(good...)},
@@ -101,6 +108,7 @@ func TestRules(t *testing.T) {
 		{"too-many-volumes", tooMany(65), []string{"66:too-many-volumes"}, tooMany(64)},
 		{"verify-without-writers", dsh(replace(good, 0, "set context persistent nowriters")...), []string{"4:verify-without-writers"}, dsh(good...)},
 		{"end-without-begin", dsh(replace(good, 4)...), []string{"9:end-without-begin"}, dsh(good...)},
+		// Microsoft's import example ends a copy backup with END BACKUP: a risk, not an error.
 		{"option-conflict", dsh(append([]string{"set option noautorecover txfrecover"}, good...)...), []string{"1:option-conflict"}, dsh(append([]string{"set option txfrecover rollbackrecover"}, good...)...)},
 		{"option-conflict", dsh(append([]string{"set option differential plex"}, good...)...), []string{"1:option-conflict"}, dsh(append([]string{"set option plex transportable"}, good...)...)},
 		{"delete-all", dsh(replace(good, 10, "delete shadows all")...), []string{"11:delete-all"}, dsh(good...)},
@@ -108,13 +116,30 @@ func TestRules(t *testing.T) {
 		{"begin-without-end", dsh(replace(good, 9)...), []string{"5:begin-without-end"}, dsh(good...)},
 		{"exposed-not-deleted", dsh(replace(good, 10)...), []string{"8:exposed-not-deleted"}, dsh(good...)},
 		{"exposed-not-deleted", dsh(replace(good, 10, "delete shadows exposed T:")...), []string{"8:exposed-not-deleted"}, dsh(replace(good, 10, "delete shadows id %vol_d%")...)},
-		{"exec-without-cleanup", dsh("set context persistent", "set metadata C:\\m.cab", "add volume D: alias vol_d", "create", "delete shadows volume D:", "exec C:\\x.cmd"), []string{"6:exec-without-cleanup"},
-			dsh("set context persistent", "set metadata C:\\m.cab", "add volume D: alias vol_d", "create", "exec C:\\x.cmd", "delete shadows volume D:")},
+		{"exec-without-cleanup", dsh("set context persistent", "set metadata C:\\m.cab", "add volume D: alias vol_d", "add volume E: alias vol_e", "create", "delete shadows id %vol_d%", "exec C:\\x.cmd"), []string{"7:exec-without-cleanup"},
+			dsh("set context persistent", "set metadata C:\\m.cab", "add volume D: alias vol_d", "create", "exec C:\\x.cmd", "delete shadows volume D:", "# lint:ignore exec-leak test")},
+		// Nothing persistent exists: the default context ends with the session.
+		{"exec-without-cleanup", dsh("set context persistent", "add volume D: alias vol_d", "create", "exec C:\\x.cmd"), []string{"4:exec-without-cleanup"},
+			dsh("add volume D: alias vol_d", "create", "exec C:\\x.cmd")},
+		{"exec-leak", dsh(leaky...), []string{"9:exec-leak"}, dsh(good...)},
+		{"exec-leak", dsh(leaky...), []string{"9:exec-leak"}, dsh(replace(leaky, 7)...)},
+		{"needs-load-metadata", dsh("import"), []string{"1:needs-load-metadata"}, dsh("load metadata C:\\b\\t.cab", "import")},
+		{"needs-load-metadata", dsh("begin restore", "exec C:\\r.cmd", "end restore"), []string{"1:needs-load-metadata"}, dsh("load metadata C:\\b\\b.cab", "begin restore", "exec C:\\r.cmd", "end restore")},
+		{"backup-nowriters", dsh(replace(replace(good, 3), 0, "set context persistent nowriters")...), []string{"4:backup-nowriters"}, dsh(good...)},
+		{"no-writer-verify", dsh(replace(good, 3, "writer exclude {e8132975-6f93-4464-a53e-1050253ae220}")...), []string{"4:no-writer-verify"}, dsh(replace(good, 3, "writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "writer exclude {e8132975-6f93-4464-a53e-1050253ae220}")...)},
+		{"no-writer-verify", dsh(replace(good, 3)...), []string{"4:no-writer-verify"}, dsh(replace(replace(replace(good, 9), 4), 3)...)},
+		{"reset-discards", dsh(append([]string{"set verbose off", "reset"}, good...)...), []string{"1:reset-discards"}, dsh(append([]string{"set verbose off", "list writers status", "reset"}, good...)...)},
+		{"reset-discards", dsh(append([]string{"set context persistent", "add volume C: alias c", "reset"}, good[1:]...)...), []string{"1:reset-discards", "2:reset-discards"}, dsh(append([]string{"set verbose on", "reset"}, good[2:]...)...)},
+		{"lf-cut", strings.Join(good, "\n") + "\n", []string{"1:lf-cut", "2:lf-cut", "3:lf-cut", "4:lf-cut", "5:lf-cut", "6:lf-cut", "7:lf-cut", "8:lf-cut", "9:lf-cut", "10:lf-cut", "11:lf-cut", "12:lf-cut"}, dsh(good...)},
 		{"end-before-exec", dsh(replace(replace(good, 9), 8, "end backup", "exec C:\\vss\\job.cmd")...), []string{"9:end-before-exec"}, dsh(good...)},
+		// The hook shape (hooks.go): only the pre-snapshot wrapper before create; the verify wrapper before end backup.
+		{"exec-before-create", dsh(replace(good, 6, "exec C:\\vss\\job.cmd", "create")...), []string{"7:exec-before-create"}, dsh(replace(good, 6, "exec C:\\vss\\job-pre_snapshot.cmd", "create")...)},
+		{"end-before-verify", dsh(replace(good, 10, "exec C:\\vss\\job-verify.cmd", "delete shadows exposed S:")...), []string{"10:end-before-verify"}, dsh(replace(good, 9, "exec C:\\vss\\job-verify.cmd", "end backup")...)},
 		{"no-metadata", dsh(replace(good, 1)...), []string{"6:no-metadata"}, dsh(good...)},
 		{"no-metadata", dsh(replace(good, 1)...) + "# lint:ignore no-metadata restore is done from the files\r\n", nil, dsh(good...)},
-		{"path-with-spaces", dsh(replace(good, 8, `exec "C:\my scripts\job.cmd"`)...), []string{"9:path-with-spaces"}, dsh(good...)},
-		{"path-with-spaces", dsh(replace(good, 1, `set metadata "C:\my backup\job.cab"`)...), []string{"2:path-with-spaces"}, dsh(good...)},
+		{"path-with-spaces", dsh(replace(good, 8, `exec C:\my scripts\job.cmd`)...), []string{"9:path-with-spaces"}, dsh(replace(good, 8, `exec "C:\my scripts\job.cmd"`)...)},
+		{"path-with-spaces", dsh(replace(good, 1, `set metadata C:\my backup\job.cab`)...), []string{"2:path-with-spaces"}, dsh(replace(good, 1, `set metadata "C:\my backup\job.cab"`)...)},
+		{"path-with-spaces", dsh(replace(good, 7, `expose %vol_d% C:\mnt\my shadow`)...), []string{"8:path-with-spaces"}, dsh(replace(good, 7, `expose %vol_d% "C:\mnt\my shadow"`)...)},
 	}
 	ruleSeen := map[string]bool{}
 	for i, tt := range tests {
@@ -234,7 +259,8 @@ func TestFixtureScriptsParse(t *testing.T) {
 // Domino start script exposes an alias that no create defined.
 func TestSeedScripts(t *testing.T) {
 	domino := dsh("set context persistent nowriters  ", `set metadata c:\backup\`, "set verbose on", "begin backup", "add volume d: alias backup_d", "expose %backup_d% b:")
-	assert.Equal(t, []string{"4:begin-without-end", "6:undefined-alias", "6:exposed-not-deleted"}, rulesOf(lintText(t, domino)))
+	// The alias is never created, so the expose fails: nothing stays exposed.
+	assert.Equal(t, []string{"4:begin-without-end", "6:undefined-alias"}, rulesOf(lintText(t, domino)))
 	exchange := dsh("# set verbose on", "set context persistent", "writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "begin backup", "add volume c: alias shadow_c", "create", "expose %shadow_c% g:", "# exec offline-backup.cmd", "end backup", "delete shadows exposed g:", "exit")
 	assert.Equal(t, []string{"6:no-metadata"}, rulesOf(lintText(t, exchange)))
 }
@@ -327,4 +353,97 @@ func TestLintFileRefusesHugeFiles(t *testing.T) {
 	r, err := LintFile(ok)
 	require.NoError(t, err)
 	assert.Empty(t, r.Findings)
+}
+
+// TestLFCascade: an LF script is linted as diskshadow reads it, every line
+// one character shorter; errors only in bytes it never sees are not
+// reported, the ones the cut makes are.
+func TestLFCascade(t *testing.T) {
+	lf := strings.Join([]string{
+		"set context volatile nowriters",
+		"add volume C: alias c ",
+		"create ",
+		"end backupX",
+		"exit",
+	}, "\n") + "\n"
+	fs := lintText(t, lf)
+	// Lines 2 and 3 lose a trailing space only: no note. The context line is
+	// now invalid, so writers take part (no-metadata).
+	assert.Equal(t, []string{"1:line-endings", "1:lf-cut", "1:bad-syntax", "3:no-metadata", "4:lf-cut", "4:end-without-begin", "5:lf-cut", "5:unknown-command"}, rulesOf(fs))
+	assert.Contains(t, fs[1].Message, "`set context volatile nowriter`")
+	assert.Contains(t, fs[2].Message, "did you mean nowriters for nowriter")
+	assert.Contains(t, fs[7].Message, `"exi"`)
+
+	// Mixed: only the LF lines are cut.
+	mixed := "set context persistent\r\nadd volume D: alias d\ncreate\r\n"
+	// `add volume D: alias d` arrives as `add volume D: alias `.
+	assert.Equal(t, []string{"2:line-endings", "2:lf-cut", "2:bad-syntax", "3:no-metadata"}, rulesOf(lintText(t, mixed)))
+}
+
+// TestMetadataRoundTrip: load metadata brings back the aliases and the
+// context saved when the shadows were created.
+func TestMetadataRoundTrip(t *testing.T) {
+	for name, text := range map[string]string{
+		"import (Microsoft's example)": dsh("load metadata transHWshadow_p.cab", "import", "expose %VSS_SHADOW_1% P:", "unexpose P:", "mask %VSS_SHADOW_SET%"),
+		"expose after load":            dsh("load metadata C:\\b\\db.cab", "expose %db_e% X:", "exec C:\\b\\copy.cmd", "unexpose X:", "delete shadows set %VSS_SHADOW_SET%", "# lint:ignore exec-leak x"),
+		"resync":                       dsh("load metadata C:\\b\\lun.cab", "add shadow %lun_e% E:", "resync"),
+		"break":                        dsh("load metadata C:\\b\\hw.cab", "import", "break writable %hw_p%"),
+		"restore (i11 shape)":          dsh("set verbose on", "load metadata C:\\ProgramData\\vssmirror\\j\\j.cab", "begin restore", "exec C:\\ProgramData\\vssmirror\\j\\restore.cmd", "end restore", "exit"),
+	} {
+		assert.Empty(t, lintText(t, text), name)
+	}
+	// Without load metadata the same aliases are undefined.
+	assert.Equal(t, []string{"1:undefined-alias"}, rulesOf(lintText(t, dsh("expose %db_e% X:", "unexpose X:"))))
+}
+
+// TestQuoting: a quoted path with spaces is fine; unquoted it is split.
+func TestQuoting(t *testing.T) {
+	ok := dsh(`set context persistent`, `set metadata "C:\Backup Files\db.cab"`, `writer exclude "System Writer"`, `writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}`,
+		`add volume "C:\Mount Points\Data" alias data`, `create`, `expose %data% "C:\Shadow Mounts\data"`, `exec "C:\Backup Scripts\copy.cmd"`,
+		`delete shadows id %data%`, `# lint:ignore exec-leak test`)
+	assert.Empty(t, lintText(t, ok))
+	// Microsoft's writer page writes the name unquoted: no finding.
+	assert.Empty(t, lintText(t, dsh("writer exclude System Writer")))
+	bad := dsh(`set metadata C:\Backup Files\db.cab`, `exec C:\Backup Scripts\copy.cmd`)
+	assert.Equal(t, []string{"1:path-with-spaces", "2:path-with-spaces"}, rulesOf(lintText(t, bad)))
+}
+
+// TestDefaultContext: without set context nothing outlives the session.
+func TestDefaultContext(t *testing.T) {
+	// No exec-without-cleanup, no exec-leak: the shadow is not persistent.
+	assert.Equal(t, []string{"3:no-metadata"}, rulesOf(lintText(t, dsh("begin backup", "add volume C:", "create", "exec C:\\x.cmd", "end backup", "writer verify x"))))
+	assert.Empty(t, lintText(t, dsh("set context volatile nowriters", "add volume C: alias c", "create", "exec C:\\copy.cmd %c%")))
+}
+
+// TestExitEndsTheScript: nothing after exit runs.
+func TestExitEndsTheScript(t *testing.T) {
+	assert.Empty(t, lintText(t, dsh("exit", "expose %nothing% Z:", "delete shadows all")))
+}
+
+func TestRulesDocumented(t *testing.T) {
+	for _, r := range Rules {
+		assert.NotEmpty(t, r.Docs, r.ID)
+		assert.NotEmpty(t, r.Summary, r.ID)
+		if r.Severity != SevError && !strings.Contains(r.Docs, "learn.microsoft.com") {
+			assert.Contains(t, r.Docs, "undocumented", r.ID)
+		}
+	}
+}
+
+// TestRegisterRule: a rule kept in its own file registers itself and its
+// check sees the script as diskshadow reads it.
+func TestRegisterRule(t *testing.T) {
+	savedRules, savedChecks := Rules, extraChecks
+	t.Cleanup(func() { Rules, extraChecks = savedRules, savedChecks })
+	Rules = append([]Rule{}, Rules...)
+	registerRule(Rule{ID: "test-providers", Severity: SevWarning, Summary: "s", Docs: "d"}, func(l *linter, s *Script) {
+		for _, st := range s.Statements {
+			if st.String() == "list providers" {
+				l.add(st.Line, "test-providers", "seen")
+			}
+		}
+	})
+	// Line 1 is `list providers` once its LF cut drops the extra s.
+	assert.Equal(t, []string{"1:line-endings", "1:lf-cut", "1:test-providers", "2:test-providers"}, rulesOf(lintText(t, "list providerss\nlist providers\r\n")))
+	assert.Panics(t, func() { registerRule(Rule{ID: "test-providers"}, nil) })
 }

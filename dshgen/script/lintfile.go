@@ -16,16 +16,20 @@ type FileReport struct {
 	Findings    []Finding `json:"findings"`
 }
 
-// Counts returns the number of errors and warnings in the report.
-func (r FileReport) Counts() (errs, warns int) {
+// Counts returns the number of errors, warnings and information findings
+// in the report.
+func (r FileReport) Counts() (errs, warns, infos int) {
 	for _, f := range r.Findings {
-		if f.Severity == SevError {
+		switch f.Severity {
+		case SevError:
 			errs++
-		} else {
+		case SevWarning:
 			warns++
+		default:
+			infos++
 		}
 	}
-	return errs, warns
+	return errs, warns, infos
 }
 
 // sizeError is a file refused from its size before it was read.

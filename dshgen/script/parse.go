@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vssmirror/vssmirror/internal/utf16text"
 )
@@ -55,16 +56,19 @@ type Script struct {
 	NonASCIILines []int       // lines holding bytes above 0x7F
 	Statements    []Statement // every non-blank, non-comment line, in order
 	Comments      []Statement // comment lines (Verb "#"), in order
+
+	raw []string // every line as written, without its line ending (index: line-1)
 }
 
 // Statement is one command line of a script.
 type Statement struct {
-	Line  int      // 1-based line number
-	Raw   string   // the line as written, without its line ending
-	Verb  string   // first keyword, lower case: "set", "add", "expose", ...
-	Sub   string   // second keyword for commands that have one ("context", "volume", "shadows", ...), lower case
-	Args  []string // the remaining words; quoted words without their quotes
-	Known bool     // Verb (and Sub, where required) are diskshadow commands
+	Line   int      // 1-based line number
+	Raw    string   // the line as written, without its line ending
+	Verb   string   // first keyword, lower case: "set", "add", "expose", ...
+	Sub    string   // second keyword for commands that have one ("context", "volume", "shadows", ...), lower case
+	Args   []string // the remaining words; quoted words without their quotes
+	Quoted []bool   // per word of Args: it was written in double quotes
+	Known  bool     // Verb (and Sub, where required) are diskshadow commands
 }
 
 // Word returns argument i in lower case, or "" if there is none.
@@ -76,14 +80,17 @@ func (s Statement) Word(i int) string {
 }
 
 // verbs maps every diskshadow command to its subcommands; nil means the
-// command takes none (Microsoft Learn, diskshadow command reference).
+// command takes none (Microsoft Learn, diskshadow command reference; add
+// shadow and resync are the LUN resynchronization commands of Windows
+// Server 2008 R2 and later, in diskshadow's own help but not on Learn).
 var verbs = map[string][]string{
 	"set":      {"context", "option", "verbose", "metadata"},
 	"load":     {"metadata"},
 	"writer":   {"verify", "exclude"},
 	"begin":    {"backup", "restore"},
 	"end":      {"backup", "restore"},
-	"add":      {"volume", "alias"},
+	"add":      {"volume", "alias", "shadow"},
+	"resync":   nil,
 	"create":   nil,
 	"expose":   nil,
 	"unexpose": nil,
@@ -191,6 +198,7 @@ func (s *Script) splitLines(text string) error {
 			lf++
 			s.LFLines = append(s.LFLines, line)
 		}
+		s.raw = append(s.raw, l)
 		s.addLine(line, l)
 		line++
 	}
@@ -224,43 +232,43 @@ func (s *Script) addLine(n int, raw string) {
 		s.Comments = append(s.Comments, Statement{Line: n, Raw: raw, Verb: "#", Args: []string{strings.TrimSpace(trimmed[1:])}})
 		return
 	}
-	words := tokenize(trimmed)
+	words, quoted := tokenize(trimmed)
 	st := Statement{Line: n, Raw: raw, Verb: strings.ToLower(words[0])}
-	words = words[1:]
+	words, quoted = words[1:], quoted[1:]
 	subs, known := verbs[st.Verb]
 	st.Known = known
 	if known && subs != nil {
 		if len(words) > 0 && slices.Contains(subs, strings.ToLower(words[0])) {
 			st.Sub = strings.ToLower(words[0])
-			words = words[1:]
+			words, quoted = words[1:], quoted[1:]
 		} else {
 			st.Known = false
 			if len(words) > 0 {
 				st.Sub = strings.ToLower(words[0])
-				words = words[1:]
+				words, quoted = words[1:], quoted[1:]
 			}
 		}
 	}
-	st.Args = words
+	st.Args, st.Quoted = words, quoted
 	s.Statements = append(s.Statements, st)
 }
 
 // tokenize splits a line into words on spaces and tabs; a double-quoted
-// part is one word without its quotes.
-func tokenize(line string) []string {
-	var words []string
+// part is one word without its quotes, and quoted tells which words held
+// one.
+func tokenize(line string) (words []string, quoted []bool) {
 	var cur strings.Builder
-	inq, have := false, false
+	inq, have, q := false, false, false
 	for _, r := range line {
 		switch {
 		case r == '"':
 			inq = !inq
-			have = true
+			have, q = true, true
 		case (r == ' ' || r == '\t') && !inq:
 			if have {
-				words = append(words, cur.String())
+				words, quoted = append(words, cur.String()), append(quoted, q)
 				cur.Reset()
-				have = false
+				have, q = false, false
 			}
 		default:
 			cur.WriteRune(r)
@@ -268,9 +276,9 @@ func tokenize(line string) []string {
 		}
 	}
 	if have {
-		words = append(words, cur.String())
+		words, quoted = append(words, cur.String()), append(quoted, q)
 	}
-	return words
+	return words, quoted
 }
 
 // String returns the statement's command as written in diskshadow's
@@ -280,4 +288,40 @@ func (s Statement) String() string {
 		return fmt.Sprintf("%s %s", s.Verb, s.Sub)
 	}
 	return s.Verb
+}
+
+// AsRead returns the script as diskshadow reads it: every line that ends
+// in a bare LF (or CR) loses its last character, because diskshadow takes
+// the character before the line feed for the carriage return it expects
+// (docs/WINDOWS.md: `-> end backu` in real logs). A script without such
+// lines is returned unchanged. The result keeps the original's encoding
+// and line numbers; its LineEndings are those diskshadow acts on (CRLF).
+func (s *Script) AsRead() *Script {
+	if len(s.LFLines) == 0 {
+		return s
+	}
+	r := &Script{Encoding: s.Encoding, LineEndings: EOLCRLF, NonASCIILines: s.NonASCIILines}
+	cut := map[int]bool{}
+	for _, n := range s.LFLines {
+		cut[n] = true
+	}
+	for i, l := range s.raw {
+		n := i + 1
+		if cut[n] && l != "" {
+			_, size := utf8.DecodeLastRuneInString(l)
+			l = l[:len(l)-size]
+		}
+		r.raw = append(r.raw, l)
+		r.addLine(n, l)
+	}
+	return r
+}
+
+// Line returns line n (1-based) as written, without its line ending, or ""
+// beyond the end.
+func (s *Script) Line(n int) string {
+	if n >= 1 && n <= len(s.raw) {
+		return s.raw[n-1]
+	}
+	return ""
 }

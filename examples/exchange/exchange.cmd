@@ -117,6 +117,15 @@ attrib -h -s \\backup01\exchange\F\ExchangeLogs >nul 2>&1
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
 if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
+rem The set's story, before end backup: manifest, writer metadata and these scripts into
+rem \\backup01\exchange\_vssmirror.
+rem A set without its story is not a good set: a failure here fails the backup.
+"C:\Program Files\vssmirror\vssmirror.exe" story "%~dp0exchange.story.json"
+set "VSSM_SRC=%ERRORLEVEL%"
+if not "%VSSM_SRC%"=="0" goto vssm_nostory
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
+if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
+if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
 echo [vssmirror] all 2 sources mirrored
 exit /b 0
 :vssm_exit_partial
@@ -128,6 +137,9 @@ exit /b 16
 :vssm_aborted
 echo [vssmirror] vssmirror asked to abort the backup (vssmirror-abort); exit 16
 for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reason: %%L
+exit /b 16
+:vssm_nostory
+echo [vssmirror] the set's story could not be written to \\backup01\exchange\_vssmirror (exit %VSSM_SRC%); exit 16
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16

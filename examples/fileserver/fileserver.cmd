@@ -54,9 +54,10 @@ cd /d Z:\Shares 2>nul
 dir /a /b >"%VSSM_LOGDIR%\fileserver-source-1.lst" 2>nul
 popd
 for %%F in ("%VSSM_LOGDIR%\fileserver-source-1.lst") do if %%~zF EQU 0 goto vssm_src1_refused
-rem Deletion guard: list what /MIR would delete (robocopy /L, same snapshot) and refuse above
-rem 20%% of the files.
-robocopy.exe Z:\Shares \\nas01\backups\fileserver\D\Shares /MIR /FFT /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XF "~$*" *.tmp /L "/UNILOG:%VSSM_LOGDIR%\fileserver-guard-1.log" >nul
+rem List what /MIR would delete (robocopy /L, same snapshot, /FP: full paths), once for
+rem the deletion guard.
+robocopy.exe Z:\Shares \\nas01\backups\fileserver\D\Shares /MIR /FFT /R:2 /W:5 /MT:8 /COPY:DAT /DCOPY:DAT /B /XJ /NP /XF "~$*" *.tmp /L /FP "/UNILOG:%VSSM_LOGDIR%\fileserver-guard-1.log" >nul
+rem Deletion guard: refuse above 20%% of the files.
 "C:\Program Files\vssmirror\vssmirror.exe" guard --max-delete-percent 20 --max-delete-files 0 "%VSSM_LOGDIR%\fileserver-guard-1.log"
 rem Mirror only when the guard exits 0 (it refuses with 1; a crash's code refuses too).
 set "VSSM_GRC=%ERRORLEVEL%"
@@ -92,6 +93,15 @@ attrib -h -s \\nas01\backups\fileserver\D\Shares >nul 2>&1
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
 if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
+rem The set's story, before end backup: manifest, writer metadata and these scripts into
+rem \\nas01\backups\fileserver\_vssmirror.
+rem A set without its story is not a good set: a failure here fails the backup.
+"C:\Program Files\vssmirror\vssmirror.exe" story "%~dp0fileserver.story.json"
+set "VSSM_SRC=%ERRORLEVEL%"
+if not "%VSSM_SRC%"=="0" goto vssm_nostory
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
+if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
+if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
 echo [vssmirror] all 1 sources mirrored
 exit /b 0
 :vssm_exit_partial
@@ -103,6 +113,9 @@ exit /b 16
 :vssm_aborted
 echo [vssmirror] vssmirror asked to abort the backup (vssmirror-abort); exit 16
 for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reason: %%L
+exit /b 16
+:vssm_nostory
+echo [vssmirror] the set's story could not be written to \\nas01\backups\fileserver\_vssmirror (exit %VSSM_SRC%); exit 16
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16

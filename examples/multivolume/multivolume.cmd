@@ -154,6 +154,15 @@ attrib -h -s \\nas01\backups\srv02\F\Données\Comptabilité >nul 2>&1
 if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
 if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
 if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
+rem The set's story, before end backup: manifest, writer metadata and these scripts into
+rem \\nas01\backups\srv02\_vssmirror.
+rem A set without its story is not a good set: a failure here fails the backup.
+"C:\Program Files\vssmirror\vssmirror.exe" story "%~dp0multivolume.story.json"
+set "VSSM_SRC=%ERRORLEVEL%"
+if not "%VSSM_SRC%"=="0" goto vssm_nostory
+if defined VSSM_ABORT if exist "%VSSM_ABORT%" goto vssm_aborted
+if "%VSSM_FATAL%"=="1" goto vssm_exit_fatal
+if "%VSSM_FAILED%"=="1" goto vssm_exit_partial
 echo [vssmirror] all 3 sources mirrored
 exit /b 0
 :vssm_exit_partial
@@ -165,6 +174,9 @@ exit /b 16
 :vssm_aborted
 echo [vssmirror] vssmirror asked to abort the backup (vssmirror-abort); exit 16
 for /f "usebackq delims=" %%L in ("%VSSM_ABORT%") do echo [vssmirror] abort reason: %%L
+exit /b 16
+:vssm_nostory
+echo [vssmirror] the set's story could not be written to \\nas01\backups\srv02\_vssmirror (exit %VSSM_SRC%); exit 16
 exit /b 16
 :vssm_nologdir
 echo [vssmirror] cannot create the log folder "%VSSM_LOGDIR%"; exit 16

@@ -75,3 +75,31 @@ func TestWriteAllSuccess(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 2)
 }
+
+func TestCreateCommitAndAbort(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "sub", "m.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o755))
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
+
+	p, err := Create(target, 0o644)
+	require.NoError(t, err)
+	_, err = p.Write([]byte("new"))
+	require.NoError(t, err)
+	got, _ := os.ReadFile(target)
+	assert.Equal(t, "old", string(got), "the target keeps its content until Commit")
+	require.NoError(t, p.Commit())
+	p.Abort() // after Commit: nothing
+	got, _ = os.ReadFile(target)
+	assert.Equal(t, "new", string(got))
+
+	p, err = Create(target, 0o644)
+	require.NoError(t, err)
+	p.Write([]byte("half"))
+	p.Abort()
+	got, _ = os.ReadFile(target)
+	assert.Equal(t, "new", string(got), "an aborted write leaves the target alone")
+	entries, _ := os.ReadDir(filepath.Dir(target))
+	assert.Len(t, entries, 1, "no temporary file is left")
+	assert.Error(t, p.Commit(), "Commit after Abort")
+}

@@ -48,6 +48,14 @@
 //	                   an entry whose volume is in the set is not printed
 //	FAKEDSH_ALIASES    if set, exec (off Windows) first writes AliasFile into
 //	                   VSSMIRROR_RUN_DIR, as the copy script does
+//	FAKEDSH_HOOKS      off Windows, how the hook wrappers' commands end:
+//	                   KIND:CODE or KIND:hang, comma-separated, e.g.
+//	                   "pre_snapshot:0,verify:3" (default 0). The double
+//	                   plays the wrapper's contract (dshgen.HookPlan): the
+//	                   .started file, the command's output, the .rc file,
+//	                   exit 1 on failure. On Windows the wrapper runs in
+//	                   cmd.exe like the copy script. Every hook run is
+//	                   counted in the state file (State.Hooks).
 //	FAKEDSH_WRITERS    the verbose writer listing create prints before the
 //	                   shadows: one WRITER:COMPONENT per line (ParseWriters),
 //	                   e.g. "SqlServerWriter:\HOST\master"; a component name
@@ -91,6 +99,9 @@ type Shadow struct {
 type State struct {
 	Shadows []Shadow `json:"shadows"`
 	Creates int      `json:"creates"` // create commands seen, for create:HRESULT:N
+	// Hooks counts the hook wrappers exec ran, by kind (pre_snapshot,
+	// post_snapshot, verify).
+	Hooks map[string]int `json:"hooks,omitempty"`
 }
 
 // LoadState reads the state file (empty if missing).
@@ -136,6 +147,7 @@ type fake struct {
 	verify    bool
 	created   []string // IDs created in this invocation
 	lang      string   // FAKEDSH_LANG
+	metadata  string   // set metadata: the .cab create writes
 }
 
 // printf prints one of diskshadow's messages: format is the English
@@ -315,7 +327,9 @@ func (f *fake) command(cmd string, w []string) (code int, quit bool) {
 	case cmd == "set" && len(w) >= 3 && lower[1] == "context":
 		f.persist = lower[2] == "persistent" || lower[2] == "clientaccessible"
 		f.nowriters = len(w) > 3 && lower[3] == "nowriters" || lower[2] == "clientaccessible"
-	case cmd == "set" && len(w) >= 3 && (lower[1] == "metadata" || lower[1] == "verbose" || lower[1] == "option"):
+	case cmd == "set" && len(w) >= 3 && lower[1] == "metadata":
+		f.metadata = f.expand(w[2])
+	case cmd == "set" && len(w) >= 3 && (lower[1] == "verbose" || lower[1] == "option"):
 	case cmd == "writer" && len(w) >= 3 && (lower[1] == "verify" || lower[1] == "exclude"):
 		if lower[1] == "verify" {
 			f.verify = true
@@ -414,6 +428,11 @@ func (f *fake) create() (int, bool) {
 	}
 	f.printf("Number of shadow copies listed: %d\n", len(f.pending))
 	f.pending = nil
+	if f.metadata != "" {
+		// diskshadow writes the writer metadata at create ("Inserted file
+		// Manifest.xml into .cab file ..."); the double writes a stand-in.
+		os.WriteFile(f.metadata, []byte("MSCF vssmirror test double: Manifest.xml, writer metadata of set "+set+"\r\n"), 0o644)
+	}
 	if p := f.getenv("FAKEDSH_TOUCH"); p != "" {
 		if fh, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
 			fh.WriteString("changed after create\r\n")
@@ -495,7 +514,16 @@ func (f *fake) exec(path string) (int, bool) {
 		return 1, true
 	}
 	var code int
-	if runtime.GOOS == "windows" {
+	kind := HookKind(path)
+	if kind != "" {
+		if f.st.Hooks == nil {
+			f.st.Hooks = map[string]int{}
+		}
+		f.st.Hooks[kind]++
+	}
+	if runtime.GOOS != "windows" && kind != "" {
+		code = f.hook(kind, path)
+	} else if runtime.GOOS == "windows" {
 		cmd := exec.Command("cmd.exe", "/c", path)
 		cmd.Stdout, cmd.Stderr = f.out, f.out
 		err := cmd.Run()
@@ -596,6 +624,51 @@ func (f *fake) delete(mode string, args []string) (int, bool) {
 	f.st.Shadows = keep
 	f.printf("\nNumber of shadow copies deleted: %d\n", len(ids))
 	return 0, false
+}
+
+// HookKind is the hook kind of a wrapper path (<job>-<kind>.cmd), or "".
+func HookKind(path string) string {
+	base := strings.ToLower(filepath.Base(strings.ReplaceAll(path, `\`, "/")))
+	for _, k := range []string{"pre_snapshot", "post_snapshot", "verify"} {
+		if strings.HasSuffix(base, "-"+k+".cmd") {
+			return k
+		}
+	}
+	return ""
+}
+
+// hook plays a hook wrapper off Windows: when the wrapper runs a command
+// (it names its .started file), the start file, the command's output and
+// its exit code from FAKEDSH_HOOKS are written into VSSMIRROR_RUN_DIR; the
+// wrapper exits 1 when the command failed. "hang" never ends (after the
+// start file), as a hook that does not return.
+func (f *fake) hook(kind, path string) int {
+	dir := f.getenv("VSSMIRROR_RUN_DIR")
+	data, _ := os.ReadFile(path)
+	base := strings.TrimSuffix(filepath.Base(strings.ReplaceAll(path, `\`, "/")), ".cmd")
+	if dir == "" || !strings.Contains(string(data), base+".started") {
+		return 0
+	}
+	spec := "0"
+	for _, item := range strings.Split(f.getenv("FAKEDSH_HOOKS"), ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(item), ":"); ok && k == kind {
+			spec = v
+		}
+	}
+	os.WriteFile(filepath.Join(dir, base+".started"), []byte(kind+"\r\n"), 0o644)
+	if spec == "hang" {
+		f.save()
+		for {
+			time.Sleep(time.Hour)
+		}
+	}
+	code, _ := strconv.Atoi(spec)
+	os.WriteFile(filepath.Join(dir, base+".out.log"), []byte(fmt.Sprintf("%s hook output\r\nexiting %d\r\n", kind, code)), 0o644)
+	os.WriteFile(filepath.Join(dir, base+".rc"), []byte(fmt.Sprintf("%d\r\n", code)), 0o644)
+	if code != 0 {
+		return 1
+	}
+	return 0
 }
 
 // robocopyLog is a small robocopy log in the English layout; with code 8 or

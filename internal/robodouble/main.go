@@ -5,7 +5,7 @@
 // robocmd.ParseLog), and returns robocopy's exit bitmask.
 //
 // Switches: /MIR /E /S /PURGE /FFT /R:n /W:n /NP /XJ /MT[:n] /COPY:x
-// /DCOPY:x /B /XF names... /XD names... /L /LOG[+]:f /UNILOG[+]:f, plus
+// /DCOPY:x /B /XF names... /XD names... /L /FP /TEE /LOG[+]:f /UNILOG[+]:f, plus
 // /XA:x and /IPG:n (accepted, ignored). Anything else: exit 16.
 //
 // Environment:
@@ -13,6 +13,9 @@
 //	ROBODOUBLE_FAIL   comma-separated file names that fail with ERROR 5 (exit bit 8)
 //	ROBODOUBLE_FATAL  if set, fail fatally: exit 16, nothing copied
 //	ROBODOUBLE_ARGV   append the exact argv, as a JSON array, to this file
+//	ROBODOUBLE_LOSE   comma-separated file names whose copy is reported as
+//	                  success but lands with its first byte changed (same
+//	                  size and time): a NAS that acknowledged a write it lost
 package main
 
 import (
@@ -36,6 +39,7 @@ type opts struct {
 	src, dst      string
 	mirror, purge bool
 	list          bool
+	fullPaths     bool // /FP: file lines name the full path
 	xf, xd        []string
 	log           string
 	logAppend     bool
@@ -76,7 +80,12 @@ func run(args []string) int {
 		writeLog(o, log.String())
 		return 16
 	}
-	c := &copier{o: o, log: &log, fail: map[string]bool{}}
+	c := &copier{o: o, log: &log, fail: map[string]bool{}, lose: map[string]bool{}}
+	for _, n := range strings.Split(os.Getenv("ROBODOUBLE_LOSE"), ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			c.lose[strings.ToLower(n)] = true
+		}
+	}
 	for _, n := range strings.Split(os.Getenv("ROBODOUBLE_FAIL"), ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			c.fail[strings.ToLower(n)] = true
@@ -130,6 +139,9 @@ func parse(args []string) (opts, string) {
 		case "/E", "/S", "/FFT", "/NP", "/XJ", "/B", "/MT", "/COPY", "/DCOPY", "/R", "/W", "/XA", "/IPG", "/ZB", "/Z":
 		case "/L":
 			o.list = true
+		case "/FP":
+			o.fullPaths = true
+		case "/TEE":
 		case "/XF":
 			mode = "xf"
 		case "/XD":
@@ -161,6 +173,7 @@ type copier struct {
 	o           opts
 	log         *bytes.Buffer
 	fail        map[string]bool
+	lose        map[string]bool // ROBODOUBLE_LOSE
 	dirs, files counts
 	bytes       counts
 }
@@ -224,12 +237,23 @@ func (c *copier) file(s, d string, e fs.DirEntry) {
 		fmt.Fprintf(c.log, "%s ERROR 5 (0x00000005) Copying File %s\r\nAccess is denied.\r\n\r\nERROR: RETRY LIMIT EXCEEDED.\r\n\r\n", stamp(), s)
 		return
 	}
-	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), e.Name())
+	name := e.Name()
+	if c.o.fullPaths {
+		name = s
+	}
+	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), name)
 	if !c.o.list {
 		if err := copyFile(s, d, fi); err != nil {
 			c.files.failed++
 			fmt.Fprintf(c.log, "%s ERROR 5 (0x00000005) Copying File %s\r\n%v\r\n", stamp(), s, err)
 			return
+		}
+		if c.lose[strings.ToLower(e.Name())] && fi.Size() > 0 {
+			if f, err := os.OpenFile(d, os.O_WRONLY, 0); err == nil {
+				f.WriteAt([]byte{'#'}, 0)
+				f.Close()
+				os.Chtimes(d, fi.ModTime(), fi.ModTime())
+			}
 		}
 	}
 	c.files.copied++
@@ -298,7 +322,11 @@ func (c *copier) purge(src, dst string) {
 				size = fi.Size()
 			}
 			c.bytes.extras += size
-			fmt.Fprintf(c.log, "\t  *EXTRA File \t\t%8d\t%s\r\n", size, e.Name())
+			name := e.Name()
+			if c.o.fullPaths {
+				name = d // robocopy names an extra file by its destination path
+			}
+			fmt.Fprintf(c.log, "\t  *EXTRA File \t\t%8d\t%s\r\n", size, name)
 			if !c.o.list {
 				os.Remove(d)
 			}

@@ -27,7 +27,8 @@ const (
 	CleanupFailed   Outcome = "cleanup_failed" // shadows this job created are left on the server
 	Timeout         Outcome = "timeout"
 	Interrupted     Outcome = "interrupted"
-	Failed          Outcome = "failed" // vssmirror's own files could not be read or trusted (a tampered journal), or an internal error; nothing was run
+	VerifyFailed    Outcome = "verify_failed" // the copy finished but verification failed (hooks.verify, eseutil, hashes): no end backup
+	Failed          Outcome = "failed"        // vssmirror's own files could not be read or trusted (a tampered journal), or an internal error; nothing was run
 )
 
 // outcomeTable holds each outcome's exit code and Windows event ID, in
@@ -51,6 +52,7 @@ var outcomeTable = []outcomeRow{
 	{CleanupFailed, 14, 114, Error, "shadow copies this job created are left on the server (the report lists them)"},
 	{Timeout, 15, 115, Error, "timeout; diskshadow was stopped and its shadows deleted"},
 	{Interrupted, 16, 116, Error, "interrupted (Ctrl+C, service stop); diskshadow was stopped and its shadows deleted"},
+	{VerifyFailed, 17, 117, Error, "verification failed (hooks.verify, eseutil or sample hashes): end backup did not run, the shadows were deleted"},
 	{Failed, ExitFailure, 104, Error, "a file could not be read or written (a missing job file too), a state file is tampered or corrupt (run and cleanup then run nothing), or an internal error"},
 }
 
@@ -150,7 +152,17 @@ type Report struct {
 	Errors          []RunError     `json:"errors"`
 	Sources         []SourceResult `json:"sources"`
 	Cleanup         CleanupResult  `json:"cleanup"`
-	Notes           []string       `json:"notes"`
+	Hooks           []HookResult   `json:"hooks"`
+	// QuiesceSeconds is the time from the end of the pre_snapshot hook to
+	// the start of the post_snapshot hook: how long the application was
+	// held (create and expose); absent without both hooks.
+	QuiesceSeconds *float64      `json:"quiesce_seconds,omitempty"`
+	Verification   *Verification `json:"verification,omitempty"`
+	// HoldUntil is the deadline of a snapshot `vssmirror snapshot start`
+	// left held.
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
+	Story     *Story     `json:"story,omitempty"` // the set's _vssmirror folder (story.go)
+	Notes     []string   `json:"notes"`
 }
 
 // Check is one preflight check.
@@ -205,6 +217,51 @@ type SourceResult struct {
 	Notes       []string           `json:"notes,omitempty"`
 }
 
+// HookResult is what one hook did.
+type HookResult struct {
+	Kind            string   `json:"kind"`    // pre_snapshot, post_snapshot, verify
+	Command         []string `json:"command"` // the program and its arguments
+	Ran             bool     `json:"ran"`     // the wrapper started the command
+	RanBy           string   `json:"ran_by,omitempty"`
+	ExitCode        *int     `json:"exit_code"` // nil when it did not end (killed, timeout) or did not run
+	DurationSeconds float64  `json:"duration_seconds"`
+	TimedOut        bool     `json:"timed_out,omitempty"`
+	Output          []string `json:"output"` // the last lines of its output
+	Message         string   `json:"message,omitempty"`
+}
+
+// Who ran a hook.
+const (
+	HookByDiskshadow = "diskshadow" // the .dsh's exec, as planned
+	HookByVssmirror  = "vssmirror"  // the runner, keeping the resume promise
+)
+
+// Verification is the result of the job's verify section.
+type Verification struct {
+	On        string        `json:"on"` // snapshot or copy
+	Databases []DBCheck     `json:"databases"`
+	Hashes    []HashCompare `json:"hashes"`
+	OK        bool          `json:"ok"`
+}
+
+// DBCheck is one eseutil check.
+type DBCheck struct {
+	Path     string `json:"path"`
+	Check    string `json:"check"` // checksum (/k on a .edb) or logs (/ml on a log base name)
+	OK       bool   `json:"ok"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// HashCompare is one source's sample-hash comparison.
+type HashCompare struct {
+	Source     string   `json:"source"`
+	Compared   int      `json:"compared"`
+	Mismatched []string `json:"mismatched"`
+	Missing    []string `json:"missing"`
+	OK         bool     `json:"ok"`
+	Message    string   `json:"message,omitempty"`
+}
+
 // Fates of a shadow the cleanup tried to delete.
 const (
 	FateDeleted  = "deleted"   // gone after the delete (the listing no longer shows it)
@@ -227,6 +284,18 @@ type CleanupResult struct {
 	Shadows   []ShadowFate `json:"shadows"`           // each journaled shadow's fate
 	Command   string       `json:"command,omitempty"` // what to run by hand when shadows leaked
 }
+
+// The run IDs of reports that are not of a backup run start with one of
+// these; a backup run's ID is its start time and a random suffix.
+const (
+	CleanupIDPrefix      = "cleanup-"       // vssmirror cleanup
+	SnapshotIDPrefix     = "snapshot-"      // vssmirror snapshot start
+	SnapshotStopIDPrefix = "snapshot-stop-" // vssmirror snapshot stop (deletes like a cleanup)
+)
+
+// RunDirFile is the name of the report in its run folder, where
+// runner.AfterRun leaves it for the history page to link to.
+const RunDirFile = "vssmirror-report.json"
 
 // WriteFile writes the JSON report to path atomically.
 func WriteFile(path string, rep *Report) error {
@@ -258,6 +327,30 @@ func (r *Report) writeSummary(w io.Writer, files bool) error {
 		}
 		for _, e := range s.Errors {
 			fmt.Fprintf(&b, "    not copied: %s (error %d: %s)\n", e.Path, e.Code, orDash(e.Message))
+		}
+	}
+	for _, h := range r.Hooks {
+		code := "-"
+		if h.ExitCode != nil {
+			code = fmt.Sprint(*h.ExitCode)
+		}
+		if h.Ran {
+			fmt.Fprintf(&b, "  hook %s (%s): exit %s in %.1fs\n", h.Kind, orDash(h.RanBy), code, h.DurationSeconds)
+		}
+	}
+	if r.QuiesceSeconds != nil {
+		fmt.Fprintf(&b, "  application quiesced for %.1fs (pre_snapshot end to post_snapshot start)\n", *r.QuiesceSeconds)
+	}
+	if v := r.Verification; v != nil {
+		for _, d := range v.Databases {
+			if !d.OK {
+				fmt.Fprintf(&b, "  verify failed: eseutil %s exit %d: %s\n", d.Check, d.ExitCode, d.Path)
+			}
+		}
+		for _, h := range v.Hashes {
+			if !h.OK {
+				fmt.Fprintf(&b, "  verify failed: %s: %d mismatched, %d missing of %d compared %s\n", h.Source, len(h.Mismatched), len(h.Missing), h.Compared, h.Message)
+			}
 		}
 	}
 	for _, e := range r.Errors {

@@ -16,7 +16,7 @@ import (
 func TestOutcomeContract(t *testing.T) {
 	want := map[Outcome]int{
 		"success": 0, "failed": 4, "copy_failed": 10, "snapshot_failed": 11, "preflight_failed": 12,
-		"locked": 13, "cleanup_failed": 14, "timeout": 15, "interrupted": 16,
+		"locked": 13, "cleanup_failed": 14, "timeout": 15, "interrupted": 16, "verify_failed": 17,
 	}
 	require.Len(t, Outcomes(), len(want))
 	for o, code := range want {

@@ -29,6 +29,16 @@ type JournalEntry struct {
 	ExposedAs string    `json:"exposed_as,omitempty"`
 	RunID     string    `json:"run_id"`
 	Recorded  time.Time `json:"recorded"`
+	// HoldUntil is set for the shadows of a two-phase snapshot (vssmirror
+	// snapshot start): they are kept on purpose until snapshot stop, or
+	// until a run or cleanup finds the deadline passed.
+	HoldUntil *time.Time `json:"hold_until,omitempty"`
+}
+
+// Held reports whether the entry is a held snapshot whose deadline has
+// not passed at now.
+func (e JournalEntry) Held(now time.Time) bool {
+	return e.HoldUntil != nil && now.Before(*e.HoldUntil)
 }
 
 var (
@@ -196,6 +206,18 @@ func (j *Journal) Remove(ids ...string) error {
 		}
 	}
 	j.Entries = keep
+	return j.write()
+}
+
+// Hold sets the hold deadline of the entries with these IDs and writes
+// the journal.
+func (j *Journal) Hold(until time.Time, ids ...string) error {
+	for i := range j.Entries {
+		if slices.ContainsFunc(ids, func(id string) bool { return strings.EqualFold(id, j.Entries[i].ID) }) {
+			u := until
+			j.Entries[i].HoldUntil = &u
+		}
+	}
 	return j.write()
 }
 

@@ -1,0 +1,130 @@
+package setstory
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/robocmd"
+)
+
+// KeptResult is what KeepDeleted moved.
+type KeptResult struct {
+	Folder string // <story>\deleted\<run date>
+	Files  int    // files moved
+	Dirs   int    // folders moved (with everything in them)
+}
+
+// RunDate is the date of a run: the local date of the time in its run ID
+// (the base name of runDir), or of now without one.
+func RunDate(runDir string, now time.Time) string {
+	if id := filepath.Base(runDir); runDir != "" && runIDRE.MatchString(id) {
+		if t, err := time.Parse("20060102T150405Z", id[:16]); err == nil {
+			return t.Local().Format(DateLayout)
+		}
+	}
+	return now.Format(DateLayout)
+}
+
+// KeepDeleted moves what the mirror of source index would delete (the
+// extras listed by its /L /FP pass, listLog) into
+// <set>\_vssmirror\deleted\<run date>\<path under the set>, before /MIR
+// runs. Moves are renames on the set's volume. A name already taken there
+// (a second run the same day) gets "~2", "~3", ... appended. A listed path
+// that is gone already is skipped; any other failure is returned, and the
+// copy script then does not mirror that source.
+func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Time, console io.Writer) (*KeptResult, error) {
+	sp, err := dshgen.ReadStoryPlan(planPath)
+	if err != nil {
+		return nil, err
+	}
+	if sp.KeepDeleted == 0 {
+		return nil, fmt.Errorf("%s: robocopy.keep_deleted_days is 0: nothing is kept", planPath)
+	}
+	var src *dshgen.StorySource
+	for i := range sp.Sources {
+		if sp.Sources[i].Index == index {
+			src = &sp.Sources[i]
+		}
+	}
+	if src == nil {
+		return nil, fmt.Errorf("%s: no source %d", planPath, index)
+	}
+	f, err := os.Open(listLog)
+	if err != nil {
+		return nil, fmt.Errorf("the /L pass's log: %w", err)
+	}
+	defer f.Close()
+	res := &KeptResult{Folder: dshgen.WinJoin(sp.DeletedDir(), RunDate(runDir, now))}
+	var moved []string // folders moved: what was under them went with them
+	root := strings.TrimRight(sp.SetRoot, `\/`)
+	err = robocmd.ExtraPaths(f, src.Dest, func(p string, dir bool) error {
+		for _, m := range moved {
+			if len(p) > len(m) && strings.EqualFold(p[:len(m)], m) && strings.ContainsRune(`\/`, rune(p[len(m)])) {
+				return nil
+			}
+		}
+		rel := p[len(root)+1:]
+		if first, _, _ := strings.Cut(strings.ReplaceAll(rel, "/", `\`), `\`); strings.EqualFold(first, job.StoryDir) {
+			return nil // never the story itself
+		}
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		target, err := freeName(dshgen.WinJoin(res.Folder, rel))
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(parentOf(target), 0o755); err != nil {
+			return fmt.Errorf("keeping %s: %w", p, err)
+		}
+		if err := os.Rename(p, target); err != nil {
+			return fmt.Errorf("keeping %s (moving it to %s): %w", p, target, err)
+		}
+		if fi.IsDir() {
+			moved = append(moved, p)
+			res.Dirs++
+		} else {
+			res.Files++
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	fmt.Fprintf(console, "[vssmirror] source %d: kept %d files and %d folders /MIR would delete in %s\n", index, res.Files, res.Dirs, res.Folder)
+	return res, nil
+}
+
+// freeName returns p, or p~2, p~3, ... the first that does not exist.
+func freeName(p string) (string, error) {
+	for i := 1; i < 10000; i++ {
+		c := p
+		if i > 1 {
+			c = fmt.Sprintf("%s~%d", p, i)
+		}
+		if _, err := os.Lstat(c); errors.Is(err, fs.ErrNotExist) {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("keeping %s: 10000 names taken", p)
+}
+
+// parentOf is the folder of a Windows (or POSIX) path.
+func parentOf(p string) string {
+	if i := strings.LastIndexAny(p, `\/`); i > 0 {
+		return p[:i]
+	}
+	return p
+}

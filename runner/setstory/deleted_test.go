@@ -1,0 +1,64 @@
+package setstory
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// keepFixture is newFixture with keep_deleted_days and a /L /FP log
+// listing an extra file and an extra folder of the set.
+func keepFixture(t *testing.T) (*fixture, string, string) {
+	f := newFixture(t, false)
+	f.sp.KeepDeleted = 7
+	put(t, f.plan, string(f.sp.JSON()))
+	dest := f.sp.Sources[0].Dest
+	put(t, filepath.Join(dest, "gone.txt"), "deleted at the source")
+	put(t, filepath.Join(dest, "old", "x.txt"), "in a deleted folder")
+	log := filepath.Join(f.runDir, "fs-guard-1.log")
+	put(t, log, "   Source : S\\\r\n\t    New File  \t\t 5\t"+f.snap+"/new.txt\r\n"+
+		"\t  *EXTRA File \t\t 21\t"+dest+"/gone.txt\r\n\t*EXTRA Dir   -1\t"+dest+"/old/\r\n\t  *EXTRA File \t\t 1\t"+dest+"/old/x.txt\r\n"+
+		"\t  *EXTRA File \t\t 1\t"+dest+"/vanished.txt\r\n")
+	return f, dest, log
+}
+
+func TestKeepDeleted(t *testing.T) {
+	f, dest, log := keepFixture(t)
+	var out strings.Builder
+	res, err := KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &out)
+	require.NoError(t, err)
+	day := RunDate(f.runDir, time.Now())
+	assert.Equal(t, time.Date(2026, 11, 20, 22, 30, 0, 0, time.UTC).Local().Format("2006-01-02"), day, "the run ID's date")
+	kept := filepath.Join(f.setRoot, "_vssmirror", "deleted", day, "D_Shares")
+	assert.FileExists(t, filepath.Join(kept, "gone.txt"))
+	assert.FileExists(t, filepath.Join(kept, "old", "x.txt"))
+	assert.NoFileExists(t, filepath.Join(dest, "gone.txt"))
+	assert.NoDirExists(t, filepath.Join(dest, "old"))
+	assert.Equal(t, 1, res.Files)
+	assert.Equal(t, 1, res.Dirs)
+	assert.Contains(t, out.String(), "kept 1 files and 1 folders")
+
+	// The same day again: the name is taken, the new one gets ~2.
+	put(t, filepath.Join(dest, "gone.txt"), "deleted again")
+	_, err = KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &out)
+	require.NoError(t, err)
+	got, _ := os.ReadFile(filepath.Join(kept, "gone.txt~2"))
+	assert.Equal(t, "deleted again", string(got))
+}
+
+// A move that fails fails the source (the copy script then does not
+// mirror it): here the deleted folder cannot be created.
+func TestKeepDeletedFailureIsAnError(t *testing.T) {
+	f, _, log := keepFixture(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(f.setRoot, "_vssmirror"), 0o755))
+	put(t, filepath.Join(f.setRoot, "_vssmirror", "deleted"), "a file in the way")
+	_, err := KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &strings.Builder{})
+	require.Error(t, err)
+	_, err = KeepDeleted(f.plan, 9, log, f.runDir, time.Now(), &strings.Builder{})
+	assert.ErrorContains(t, err, "no source 9")
+}
