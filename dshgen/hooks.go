@@ -58,9 +58,10 @@ type CheckRoot struct {
 
 // HashPlan is the sample-hash comparison of verify.sample_hashes.
 type HashPlan struct {
-	Exe     string // vssmirror.exe, which hashes and compares
-	Sample  int
-	Sources []CopySource
+	Exe       string // vssmirror.exe, which hashes and compares
+	Sample    int
+	CopiedMax int // files robocopy copied (from its log), compared too, per source
+	Sources   []CopySource
 }
 
 // EseutilResults is the name of the eseutil results file in the run folder.
@@ -123,7 +124,7 @@ func hookPlans(p *Plan, j *job.Job) error {
 		}
 	}
 	if j.Verify.SampleHashes > 0 {
-		c.Hashes = &HashPlan{Exe: j.Guard.VssmirrorPath, Sample: j.Verify.SampleHashes, Sources: p.Sources}
+		c.Hashes = &HashPlan{Exe: j.Guard.VssmirrorPath, Sample: j.Verify.SampleHashes, CopiedMax: j.Verify.HashCopiedMax, Sources: p.Sources}
 		if !isASCII(c.Hashes.Exe) {
 			p.UTF8 = true
 		}
@@ -228,7 +229,7 @@ func (p *Plan) describeHooks(b *strings.Builder) {
 			fmt.Fprintf(b, "  verify: eseutil /k on every .edb and /ml on every log folder in the %s (%s)\n", where, c.Eseutil)
 		}
 		if c.Hashes != nil {
-			fmt.Fprintf(b, "  verify: SHA-256 of %d random files per source, snapshot against destination\n", c.Hashes.Sample)
+			fmt.Fprintf(b, "  verify: SHA-256 of %d random files per source and of up to %d files robocopy copied, snapshot against destination\n", c.Hashes.Sample, c.Hashes.CopiedMax)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func TestHookWrappersAndExecOrder(t *testing.T) {
 	ver := files["ex-verify.cmd"]
 	assert.Contains(t, ver, `"C:\Program Files\Microsoft\Exchange Server\V15\Bin\eseutil.exe" /k "%VSSM_DB%"`)
 	assert.Contains(t, ver, `for /r Z:\DB %%F in (*.edb) do (`)
-	assert.Contains(t, ver, `"C:\Program Files\vssmirror\vssmirror.exe" hashes --sample 3 --result "%VSSM_LOGDIR%\ex-hashes-1.json" Z:\DB \\nas01\ex\Monday\E\DB`)
+	assert.Contains(t, ver, `"C:\Program Files\vssmirror\vssmirror.exe" hashes --sample 3 --copied-max 1000 --log "%VSSM_LOGDIR%\ex-robocopy-1.log" --result "%VSSM_LOGDIR%\ex-hashes-1.json" Z:\DB \\nas01\ex\Monday\E\DB`)
 	for name, data := range files {
 		if strings.HasSuffix(name, ".cmd") {
 			assert.NotContains(t, strings.ReplaceAll(data, "\r\n", ""), "\n", "%s: CRLF only", name)

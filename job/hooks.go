@@ -87,6 +87,9 @@ func (v *validator) verify() {
 	if vf.SampleHashes < 0 || vf.SampleHashes > 100000 {
 		v.add("verify.sample_hashes", "%d is out of range 0-100000 (files picked at random per source and compared by SHA-256)", vf.SampleHashes)
 	}
+	if vf.HashCopiedMax < 0 || vf.HashCopiedMax > 1000000 {
+		v.add("verify.hash_copied_max", "%d is out of range 0-1000000 (files robocopy copied that are hashed too, per source; 0 = only the random sample)", vf.HashCopiedMax)
+	}
 	if vf.SampleHashes > 0 && !j.Guard.Enabled && !drivePathRE.MatchString(j.Guard.VssmirrorPath) {
 		v.add("guard.vssmirror_path", "%q must be the absolute path of vssmirror.exe: verify.sample_hashes runs it to compare the files", j.Guard.VssmirrorPath)
 	}

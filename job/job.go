@@ -286,6 +286,7 @@ type Verify struct {
 	EseutilPath      string   `yaml:"eseutil_path"`      // eseutil.exe on the server
 	On               string   `yaml:"on"`                // VerifyOnSnapshot (default) or VerifyOnCopy
 	SampleHashes     int      `yaml:"sample_hashes"`     // SHA-256 of N random files, snapshot against destination
+	HashCopiedMax    int      `yaml:"hash_copied_max"`   // with sample_hashes, every file robocopy copied is hashed too, up to this many per source
 	VerifyComponents []string `yaml:"verify_components"` // writer verify of a component: WRITER:\LOGICAL\PATH\NAME
 }
 
@@ -297,6 +298,9 @@ const (
 
 // DefaultEseutil is eseutil's path on an Exchange Server 2016/2019 server.
 const DefaultEseutil = `C:\Program Files\Microsoft\Exchange Server\V15\Bin\eseutil.exe`
+
+// DefaultHashCopiedMax is the default cap of copied files hashed per source.
+const DefaultHashCopiedMax = 1000
 
 // Enabled reports whether the verify section asks for any check.
 func (v Verify) Enabled() bool { return v.Eseutil || v.SampleHashes > 0 }
@@ -313,7 +317,7 @@ func Defaults() Job {
 		},
 		Sets:      Sets{Mode: SetsSingle},
 		Hooks:     Hooks{TimeoutSeconds: DefaultHookTimeout},
-		Verify:    Verify{EseutilPath: DefaultEseutil, On: VerifyOnSnapshot},
+		Verify:    Verify{EseutilPath: DefaultEseutil, On: VerifyOnSnapshot, HashCopiedMax: DefaultHashCopiedMax},
 		Timeout:   Duration(DefaultTimeout),
 		Retention: Retention{KeepRuns: DefaultKeepRuns, KeepDays: DefaultKeepDays},
 		Notify:    Notify{Email: Email{Port: 587, Security: EmailSTARTTLS, When: EmailOnFailure}},

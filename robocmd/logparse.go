@@ -91,6 +91,13 @@ type LogOptions struct {
 	CodePage  int // force this OEM code page for non-UTF-8 bytes; 0 = guess
 	MaxErrors int // distinct errors kept per job with details; 0 = 1000
 	ExitCode  *int
+	// OnFile, when set, is called for every file line (not directory
+	// lines) with the index of its job in Log.Jobs, its stable class
+	// (new, newer, older, changed, extra, ..., or the class as written)
+	// and its full path (the directory line before it, then the name).
+	// Without /V robocopy lists only the files it acted on: those it
+	// copied and the extras (class extra). The strings are the caller's.
+	OnFile func(job int, class, path string)
 }
 
 // ErrNotRobocopyLog is returned for input that holds no robocopy job.
@@ -193,6 +200,7 @@ type logParser struct {
 	classCache map[string]classEntry // class as written -> stable name
 	lastClass  string                // the previous line's class, and its name
 	lastName   string
+	curDir     string // the last directory line's path, for OnFile
 	keyBuf     []byte
 	st         state
 	headerIdx  int  // label lines seen in the header
@@ -561,6 +569,9 @@ func (p *logParser) fileLine(s string) {
 	rest := body[tab+1:]
 	dir := !strings.HasPrefix(rest, "\t")
 	class := strings.TrimSpace(first)
+	if dir && p.opts.OnFile != nil {
+		p.curDir = strings.Clone(strings.TrimSpace(rest))
+	}
 	if dir {
 		// Strip the trailing file count (or -1 for extras).
 		i := len(class)
@@ -587,6 +598,12 @@ func (p *logParser) fileLine(s string) {
 		p.lastClass, p.lastName = e.raw, e.name
 	}
 	p.job.FileClasses[p.lastName]++
+	if p.opts.OnFile != nil && !dir {
+		// rest is "\t<size>\t<name>".
+		if parts := strings.SplitN(rest, "\t", 3); len(parts) == 3 && p.curDir != "" {
+			p.opts.OnFile(len(p.log.Jobs)-1, p.lastName, p.curDir+strings.Clone(parts[2]))
+		}
+	}
 }
 
 // canonicalClass maps a class as written to its stable name.

@@ -742,3 +742,33 @@ func TestHugeLinesAreCut(t *testing.T) {
 	check(t, l)
 	assert.Equal(t, `D:\a\fé.db`, l.Jobs[0].Errors[0].Path)
 }
+
+// TestOnFile: every file line is reported with its job, class and full
+// path (the directory line before it, then the name); directory lines
+// are not.
+func TestOnFile(t *testing.T) {
+	log := "\r\n-------------------------------------------------------------------------------\r\n" +
+		"   ROBOCOPY     ::     Robust File Copy for Windows                              \r\n" +
+		"-------------------------------------------------------------------------------\r\n\r\n" +
+		"  Started : Monday, January 2, 2026 3:04:00 AM\r\n   Source : S:\\Data\\\r\n     Dest : E:\\b\\Data\\\r\n\r\n" +
+		"    Files : *.*\r\n\t    \r\n  Options : *.* /S /E /DCOPY:DAT /COPY:DAT /PURGE /MIR /NP /R:2 /W:5 \r\n\r\n" +
+		"------------------------------------------------------------------------------\r\n\r\n" +
+		"\t                   2\tS:\\Data\\\r\n" +
+		"\t    Newer     \t\t     100\ta.txt\r\n" +
+		"\t  New Dir          1\tS:\\Data\\sub & more\\\r\n" +
+		"\t    New File  \t\t      12\tb c.db\r\n" +
+		"\t    *EXTRA File \t\t       5\told.txt\r\n" +
+		"\r\n------------------------------------------------------------------------------\r\n\r\n" +
+		"               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n" +
+		"    Dirs :         2         1         1         0         0         0\r\n" +
+		"   Files :         2         2         0         0         0         1\r\n" +
+		"   Bytes :       112       112         0         0         0         5\r\n" +
+		"   Ended : Monday, January 2, 2026 3:04:01 AM\r\n"
+	var got []string
+	_, err := ParseLog(strings.NewReader(log+log), LogOptions{OnFile: func(job int, class, path string) {
+		got = append(got, fmt.Sprintf("%d %s %s", job, class, path))
+	}})
+	require.NoError(t, err)
+	want := []string{`0 newer S:\Data\a.txt`, `0 new S:\Data\sub & more\b c.db`, `0 extra S:\Data\sub & more\old.txt`}
+	assert.Equal(t, append(want, strings.ReplaceAll(strings.Join(want, "\n"), "0 ", "1 ")), append(got[:3], strings.Join(got[3:], "\n")))
+}

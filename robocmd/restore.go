@@ -3,7 +3,6 @@ package robocmd
 import (
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 )
 
@@ -40,35 +39,13 @@ func RestoreArgs(src, dst string, o RestoreOptions) ([]string, error) {
 			return nil, fmt.Errorf("restore: %q is not a folder robocopy can take (empty or starting with '/')", p)
 		}
 	}
-	args := []string{src, dst, "/E"}
-	if o.FFT {
-		args = append(args, "/FFT")
-	}
-	args = append(args, "/R:"+strconv.Itoa(o.Retries), "/W:"+strconv.Itoa(o.Wait))
-	if o.Threads > 0 {
-		args = append(args, "/MT:"+strconv.Itoa(o.Threads))
-	}
-	if o.Copy != "" {
-		args = append(args, "/COPY:"+o.Copy)
-	}
-	if o.DCopy != "" {
-		args = append(args, "/DCOPY:"+o.DCopy)
-	}
-	if o.BackupMode {
-		args = append(args, "/B")
-	}
-	if o.ExcludeJunctions {
-		args = append(args, "/XJ")
-	}
-	args = append(args, "/NP")
+	// The mirror's switch list without /MIR (so /E) and without the
+	// job's extra_args: only what a copy back needs.
+	args := Args(src, dst, Options{FFT: o.FFT, Retries: o.Retries, WaitSeconds: o.Wait, Threads: o.Threads,
+		Copy: o.Copy, DCopy: o.DCopy, BackupMode: o.BackupMode, ExcludeJunctions: o.ExcludeJunctions,
+		ExcludeDirs: o.ExcludeDirs, ExcludeFiles: o.ExcludeFiles})
 	if o.ListOnly {
 		args = append(args, "/L")
-	}
-	if len(o.ExcludeDirs) > 0 {
-		args = append(append(args, "/XD"), o.ExcludeDirs...)
-	}
-	if len(o.ExcludeFiles) > 0 {
-		args = append(append(args, "/XF"), o.ExcludeFiles...)
 	}
 	if err := CheckRestoreArgs(args); err != nil {
 		return nil, err

@@ -68,7 +68,7 @@ func (l *linter) text() {
 	case EncUTF16LE, EncUTF16BE:
 		l.add(1, "encoding", "the script is %s; diskshadow reads scripts as ASCII: save it as ASCII (ANSI) without a byte order mark", strings.ToUpper(s.Encoding))
 	case EncUTF8BOM:
-		l.add(1, "encoding", "the script starts with a UTF-8 byte order mark, which diskshadow reads as part of the first command: save it as ASCII without BOM")
+		l.add(1, "encoding", "the script starts with a UTF-8 byte order mark; diskshadow reads a script as ANSI text, so its three bytes become part of the first command: save it as ASCII without BOM")
 	}
 	if s.Encoding != EncUTF16LE && s.Encoding != EncUTF16BE {
 		comment := map[int]bool{}

@@ -69,7 +69,7 @@ var Rules = []Rule{
 		learn + "set-context (\"persists across program exit, reset, or restart\"), " + learn + "expose"},
 	{"exec-without-cleanup", SevWarning, "exec with persistent shadow copies and no delete shadows after it",
 		learn + "exec, " + learn + "set-context"},
-	{"exec-leak", SevWarning, "exec before the delete shadows of a persistent, exposed shadow copy: when the executed script fails diskshadow quits, and the shadow stays exposed",
+	{"exec-leak", SevWarning, "exec before the delete shadows of a persistent shadow copy: when the executed script fails diskshadow quits, and the shadow stays (exposed, if it was)",
 		learn + "exec (\"If the script fails, an error is returned and DiskShadow quits\"), " + learn + "set-context (persistent shadows outlive the session)"},
 	{"end-before-exec", SevWarning, "end backup before exec: writers are told of a backup that has not been copied yet",
 		learn + "end-backup, " + learn + "exec (\"used to duplicate or restore data as part of a backup\")"},

@@ -50,10 +50,10 @@ type setting struct {
 	used bool
 }
 
-// execAt is an exec and what was exposed when it ran.
+// execAt is an exec and the shadow copies that existed when it ran.
 type execAt struct {
 	line    int
-	exposed []*shadowRef // persistent, exposed, not yet deleted
+	live    []*shadowRef // persistent, not yet deleted
 	holding bool         // persistent shadows of this script, not exposed, existed
 }
 
@@ -270,9 +270,9 @@ func (l *linter) unknown(s Statement) {
 		names = append(names, v)
 	}
 	sort.Strings(names)
-	msg := fmt.Sprintf("%q is not a diskshadow command; diskshadow prints its usage and the line does nothing", s.Verb)
+	msg := fmt.Sprintf("%q is not a diskshadow command; diskshadow rejects the line and prints its usage (a real report has the script stop there, exit code 3)", s.Verb)
 	if n := suggest.Nearest(s.Verb, names); n != "" {
-		msg = fmt.Sprintf("%q is not a diskshadow command (did you mean %s?); diskshadow prints its usage and the line does nothing", s.Verb, n)
+		msg = fmt.Sprintf("%q is not a diskshadow command (did you mean %s?); diskshadow rejects the line and prints its usage (a real report has the script stop there, exit code 3)", s.Verb, n)
 	}
 	l.add(s.Line, "unknown-command", "%s", msg)
 }
@@ -356,7 +356,7 @@ func (l *linter) defineAlias(st *walkState, name string, line int) {
 		return
 	}
 	if prev, ok := st.aliases[key]; ok {
-		l.add(line, "duplicate-alias", "alias %s is already defined at line %d; each shadow copy needs its own alias", name, prev)
+		l.add(line, "duplicate-alias", "alias %s is already defined at line %d: one alias can name only one shadow copy, so one of the two cannot be reached by it; give each shadow copy its own alias", name, prev)
 		return
 	}
 	st.aliases[key] = line
@@ -497,7 +497,7 @@ func (l *linter) expose(st *walkState, s Statement) {
 	}
 	target := normTarget(s.Args[1])
 	if prev, ok := st.exposed[target]; ok {
-		l.add(s.Line, "letter-exposed-twice", "%s is already exposed at line %d: the second expose fails; use another letter or delete the first shadow copy before", s.Args[1], prev)
+		l.add(s.Line, "letter-exposed-twice", "%s is already exposed at line %d, so this expose cannot take it (a letter or mount point holds one shadow copy); use another letter or delete the first shadow copy before", s.Args[1], prev)
 	} else {
 		st.exposed[target] = s.Line
 	}
@@ -529,9 +529,8 @@ func (l *linter) exec(st *walkState, s Statement) {
 		if !sh.persistent || sh.deleted {
 			continue
 		}
-		if sh.exposedAs != "" {
-			at.exposed = append(at.exposed, sh)
-		} else if !sh.fromMetadata {
+		at.live = append(at.live, sh)
+		if sh.exposedAs == "" && !sh.fromMetadata {
 			at.holding = true
 		}
 	}
@@ -672,13 +671,21 @@ func (l *linter) finish(st *walkState) {
 	}
 	for _, e := range st.execs {
 		var leaked []string
-		for _, sh := range e.exposed {
-			if sh.deleted && sh.deleteLine > e.line {
-				leaked = append(leaked, sh.exposedAs)
+		for _, sh := range e.live {
+			if !sh.deleted || sh.deleteLine < e.line {
+				continue
+			}
+			switch {
+			case sh.exposedAs != "":
+				leaked = append(leaked, "the one exposed as "+sh.exposedAs)
+			case sh.alias != "":
+				leaked = append(leaked, "%"+sh.alias+"%")
+			default:
+				leaked = append(leaked, "the one of "+sh.volume)
 			}
 		}
 		if len(leaked) > 0 {
-			l.add(e.line, "exec-leak", "if this exec'd script fails, diskshadow quits here and the delete shadows after it never runs: the persistent shadow copy exposed as %s stays; keep a cleanup script (delete shadows id ...) for that case", strings.Join(leaked, ", "))
+			l.add(e.line, "exec-leak", "if this exec'd script fails, diskshadow quits here and the delete shadows after it never runs: persistent shadow copies stay (%s); keep a cleanup script (delete shadows id ...) for that case", strings.Join(leaked, ", "))
 		}
 		if e.holding && st.lastDelete < e.line {
 			l.add(e.line, "exec-without-cleanup", "nothing after this exec deletes the persistent shadow copies this script made: add delete shadows (id %%alias%% or exposed <letter>) after it, and keep a cleanup script for when the exec'd script fails and diskshadow quits")
@@ -701,16 +708,18 @@ func (l *linter) finish(st *walkState) {
 // discards reports the settings reset threw away, unless the same command
 // is given again after the reset (then nothing is lost).
 func (l *linter) discards(st *walkState) {
+	if len(st.discarded) == 0 {
+		return
+	}
+	norm := func(raw string) string { return strings.ToLower(strings.Join(strings.Fields(raw), " ")) }
+	last := map[string]int{} // command text -> its last line
+	for _, s := range l.s.Statements {
+		last[norm(s.Raw)] = s.Line
+	}
 	for _, d := range st.discarded {
-		again := false
-		for _, s := range l.s.Statements {
-			if s.Line > d.reset && strings.EqualFold(strings.Join(strings.Fields(s.Raw), " "), strings.Join(strings.Fields(d.st.Raw), " ")) {
-				again = true
-				break
-			}
+		if last[norm(d.st.Raw)] > d.reset {
+			continue
 		}
-		if !again {
-			l.add(d.st.Line, "reset-discards", "%s is thrown away by reset at line %d before any command used it; move it after the reset, or drop it", strings.TrimSpace(d.st.Raw), d.reset)
-		}
+		l.add(d.st.Line, "reset-discards", "%s is thrown away by reset at line %d before any command used it; move it after the reset, or drop it", strings.TrimSpace(d.st.Raw), d.reset)
 	}
 }

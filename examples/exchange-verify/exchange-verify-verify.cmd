@@ -64,11 +64,12 @@ if "%VSSM_NDB%"=="0" (
   set "VSSM_FAIL=1"
 )
 
-rem Sample hashes: SHA-256 of 20 files per source picked at random, compared between the snapshot and
-rem the destination by vssmirror (a NAS that acknowledged writes it lost fails here).
-"C:\Program Files\vssmirror\vssmirror.exe" hashes --sample 20 --result "%VSSM_LOGDIR%\exchange-verify-hashes-1.json" S:\ExchangeDatabases \\backup01\exchange\E\ExchangeDatabases
+rem Sample hashes: SHA-256 of 20 files per source picked at random and of up to 1000 files robocopy
+rem copied (its log), compared between the snapshot and the destination by vssmirror (a NAS that
+rem acknowledged writes it lost fails here).
+"C:\Program Files\vssmirror\vssmirror.exe" hashes --sample 20 --copied-max 1000 --log "%VSSM_LOGDIR%\exchange-verify-robocopy-1.log" --result "%VSSM_LOGDIR%\exchange-verify-hashes-1.json" S:\ExchangeDatabases \\backup01\exchange\E\ExchangeDatabases
 if not "%ERRORLEVEL%"=="0" set "VSSM_FAIL=1"
-"C:\Program Files\vssmirror\vssmirror.exe" hashes --sample 20 --result "%VSSM_LOGDIR%\exchange-verify-hashes-2.json" T:\ExchangeLogs \\backup01\exchange\F\ExchangeLogs
+"C:\Program Files\vssmirror\vssmirror.exe" hashes --sample 20 --copied-max 1000 --log "%VSSM_LOGDIR%\exchange-verify-robocopy-2.log" --result "%VSSM_LOGDIR%\exchange-verify-hashes-2.json" T:\ExchangeLogs \\backup01\exchange\F\ExchangeLogs
 if not "%ERRORLEVEL%"=="0" set "VSSM_FAIL=1"
 if "%VSSM_FAIL%"=="1" goto vssm_checkfailed
 exit /b 0

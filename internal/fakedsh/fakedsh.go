@@ -526,6 +526,14 @@ func (f *fake) exec(path string) (int, bool) {
 	} else if runtime.GOOS == "windows" {
 		cmd := exec.Command("cmd.exe", "/c", path)
 		cmd.Stdout, cmd.Stderr = f.out, f.out
+		// diskshadow sets each alias and VSS_SHADOW_SET in exec's
+		// environment; a value the test gives itself is kept.
+		cmd.Env = os.Environ()
+		for name, v := range f.vars {
+			if f.getenv(name) == "" {
+				cmd.Env = append(cmd.Env, name+"="+v)
+			}
+		}
 		err := cmd.Run()
 		if cmd.ProcessState != nil {
 			code = cmd.ProcessState.ExitCode()

@@ -36,9 +36,8 @@ type Options struct {
 	MaxProblems int // problems kept with their line; 0 = 200 (the rest are counted)
 }
 
-// DefaultStale is a day of daily runs and two hours of slack: the same
-// 26 hours as the "no successful run" alert of examples/fleet.
-const DefaultStale = 26 * time.Hour
+// DefaultStale is page.DefaultStale: 26 hours.
+const DefaultStale = page.DefaultStale
 
 // MaxReportSize bounds a file read as a report: vssmirror's reports keep
 // at most 1,000 failed files per source, far below it.

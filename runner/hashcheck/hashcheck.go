@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/vssmirror/vssmirror/internal/atomicfile"
+	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
@@ -21,6 +23,9 @@ type Options struct {
 	Snapshot string // the source folder in the exposed snapshot
 	Dest     string // its copy in the destination
 	Sample   int    // files picked at random
+	// Copied are files (relative to Snapshot) that are always compared:
+	// those robocopy reported as copied (CopiedFromLog).
+	Copied []string
 	// Rand picks the sample; nil = seeded from the OS.
 	Rand *rand.Rand
 }
@@ -32,8 +37,8 @@ type Options struct {
 // is also a failure for the caller.
 func Compare(o Options) (report.HashCompare, error) {
 	res := report.HashCompare{Source: o.Snapshot, Mismatched: []string{}, Missing: []string{}}
-	if o.Sample <= 0 {
-		return res, errors.New("the sample size must be at least 1")
+	if o.Sample < 0 {
+		return res, errors.New("the sample size must not be negative")
 	}
 	rng := o.Rand
 	if rng == nil {
@@ -66,8 +71,16 @@ func Compare(o Options) (report.HashCompare, error) {
 	if err != nil {
 		return res, fmt.Errorf("reading the snapshot folder %s: %w", o.Snapshot, err)
 	}
-	sort.Strings(picked)
-	for _, rel := range picked {
+	seenRel := map[string]bool{}
+	var all []string
+	for _, rel := range append(append([]string{}, o.Copied...), picked...) {
+		if key := strings.ToLower(rel); !seenRel[key] {
+			seenRel[key] = true
+			all = append(all, rel)
+		}
+	}
+	sort.Strings(all)
+	for _, rel := range all {
 		a, err := hashFile(filepath.Join(o.Snapshot, rel))
 		if err != nil {
 			continue // a file the snapshot cannot give (robocopy failed it too and said so)
@@ -109,4 +122,38 @@ func WriteResult(path string, res report.HashCompare) error {
 		return err
 	}
 	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// CopiedFromLog returns the files robocopy reported as copied in the last
+// job of its log (a log appended to by earlier runs holds their jobs
+// too), relative to root (the source folder robocopy read, e.g.
+// S:\Data), at most max of them. It reads the log's layout, not its
+// words (robocmd.ParseLog): every file line but the extras and
+// mismatches; without /V robocopy lists only the files it acted on.
+func CopiedFromLog(logPath, root string, max int) ([]string, error) {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	prefix := strings.ToLower(strings.TrimRight(root, `\/`)) + `\`
+	lastJob := -1
+	var files []string
+	_, err = robocmd.ParseLog(f, robocmd.LogOptions{OnFile: func(job int, class, path string) {
+		if job != lastJob {
+			lastJob, files = job, files[:0]
+		}
+		switch class {
+		case "extra", "mismatch", "same", "lonely":
+			return
+		}
+		if len(files) >= max || !strings.HasPrefix(strings.ToLower(path), prefix) {
+			return
+		}
+		files = append(files, filepath.FromSlash(strings.ReplaceAll(path[len(prefix):], `\`, "/")))
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("reading robocopy's log %s: %w", logPath, err)
+	}
+	return files, nil
 }

@@ -72,3 +72,34 @@ func TestUnreadableSnapshotIsAnError(t *testing.T) {
 	_, err := Compare(Options{Snapshot: filepath.Join(t.TempDir(), "missing"), Dest: t.TempDir(), Sample: 3})
 	require.Error(t, err)
 }
+
+// TestCopiedFilesAlwaysCompared: the files robocopy reported as copied
+// (read from its log, last job only, extras left out, at most max) are
+// compared even with no random sample.
+func TestCopiedFilesAlwaysCompared(t *testing.T) {
+	files := map[string]string{"a.txt": "a", "sub/b.db": "bbbb", "c.log": "c"}
+	snap := tree(t, files)
+	dest := tree(t, map[string]string{"a.txt": "a", "sub/b.db": "bbbX", "c.log": "c"})
+	job := func(lines string) string {
+		return "-------------------------------------------------------------------------------\r\n   ROBOCOPY     ::     Robust File Copy for Windows\r\n" +
+			"-------------------------------------------------------------------------------\r\n\r\n   Source : S:\\Data\\\r\n     Dest : E:\\b\\\r\n\r\n" +
+			"------------------------------------------------------------------------------\r\n\r\n" + lines +
+			"\r\n------------------------------------------------------------------------------\r\n\r\n" +
+			"               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n" +
+			"   Files :         1         1         0         0         0         0\r\n"
+	}
+	log := filepath.Join(t.TempDir(), "r.log")
+	older := job("\t                   1\tS:\\Data\\\r\n\t    New File  \t\t       1\tc.log\r\n")
+	last := job("\t                   1\tS:\\Data\\\r\n\t    Newer     \t\t       1\ta.txt\r\n\t  New Dir          1\tS:\\Data\\sub\\\r\n\t    New File  \t\t       4\tb.db\r\n\t    *EXTRA File \t\t       5\tgone.txt\r\n")
+	require.NoError(t, os.WriteFile(log, []byte(older+last), 0o644))
+	copied, err := CopiedFromLog(log, `S:\Data`, 10)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.txt", filepath.FromSlash("sub/b.db")}, copied, "the last job's copies, no extras")
+	capped, err := CopiedFromLog(log, `S:\Data\`, 1)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.txt"}, capped)
+	res, err := Compare(Options{Snapshot: snap, Dest: dest, Sample: 0, Copied: copied})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Compared)
+	assert.Equal(t, []string{filepath.FromSlash("sub/b.db")}, res.Mismatched)
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vssmirror/vssmirror/runner/fleet/fleettest"
 	"github.com/vssmirror/vssmirror/runner/history"
+	"github.com/vssmirror/vssmirror/runner/page"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
@@ -136,6 +137,10 @@ func TestPage(t *testing.T) {
 	}
 	assert.Positive(t, failed)
 	assert.Equal(t, "30", p.Summary[0].Value)
+	assert.Equal(t, "last success", p.Summary[2].Label)
+	assert.Equal(t, page.OK, p.Summary[2].Status)
+	stale := h.Page(history.PageOptions{File: "h.html", Host: "SRV1", Now: fleettest.Now.Add(30 * 24 * time.Hour), Location: time.UTC})
+	assert.Equal(t, page.Stale, stale.Summary[2].Status, "no success for more than 26 hours")
 	assert.Equal(t, "runs not successful", p.Summary[3].Label)
 	assert.Equal(t, strconv.Itoa(failed), p.Summary[3].Value)
 }

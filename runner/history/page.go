@@ -85,7 +85,11 @@ func (h *History) summary(o PageOptions) []page.Fact {
 	if h.LastSuccess == nil {
 		facts = append(facts, page.Fact{Label: "last success", Value: "never", Status: page.Failed})
 	} else {
-		facts = append(facts, page.Fact{Label: "last success", Value: page.Age(o.Now.Sub(*h.LastSuccess)) + " ago", Status: page.OK})
+		st := page.OK
+		if o.Now.Sub(*h.LastSuccess) > page.DefaultStale {
+			st = page.Stale
+		}
+		facts = append(facts, page.Fact{Label: "last success", Value: page.Age(o.Now.Sub(*h.LastSuccess)) + " ago", Status: st})
 	}
 	failed := page.Fact{Label: "runs not successful", Value: fmt.Sprint(bad)}
 	if bad > 0 {

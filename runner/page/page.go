@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/vssmirror/vssmirror/internal/atomicfile"
 	"github.com/vssmirror/vssmirror/runner/report"
@@ -30,6 +31,11 @@ const (
 	Failed  Status = "failed"  // any other outcome
 	Leaked  Status = "leaked"  // shadow copies were left on the server
 )
+
+// DefaultStale is how old a last success may be before a job is stale:
+// a day of daily runs and two hours of slack (the same 26 hours as the
+// "no successful run" alert of examples/fleet).
+const DefaultStale = 26 * time.Hour
 
 // Statuses lists every status, best first.
 func Statuses() []Status { return []Status{OK, Stale, Warning, Failed, Leaked} }

@@ -1,8 +1,6 @@
 package setstory
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -302,17 +300,11 @@ func (p *hashPipe) close() error {
 // hashFile returns the SHA-256 of the file in hex, or "" when it cannot be
 // read or is not size bytes long (then it is not the file the set holds).
 func hashFile(path string, size int64) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	sum, n, err := manifest.HashFile(path)
 	if err != nil || n != size {
 		return ""
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return sum
 }
 
 // readShadows reads the alias file the copy script wrote (untrusted: only

@@ -1,8 +1,6 @@
 package verify
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -298,7 +296,7 @@ func newHashPool(v *verifier, workers int) *hashPool {
 		go func() {
 			defer p.wg.Done()
 			for j := range p.jobs {
-				got, err := hashFile(j.path)
+				got, _, err := manifest.HashFile(j.path)
 				switch {
 				case err != nil:
 					v.find(Finding{Kind: Unreadable, Source: j.source, Path: j.rel, Got: err.Error()})
@@ -325,19 +323,6 @@ func (p *hashPool) close() {
 		p.wg.Wait()
 		p.jobs = nil
 	}
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Progress returns a progress callback that rewrites one line on w (a
