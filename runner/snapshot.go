@@ -71,8 +71,12 @@ func (r *run) refuseHeld() *failure {
 		r.note("--force-release: deleting the held snapshot (%s) before the run", describeHeld(held))
 		return nil
 	}
-	return fail(report.Locked, "lock", fmt.Errorf("%w until %s (%s): end it with `vssmirror snapshot stop --config %s`, or run with --force-release to delete it first",
-		ErrHeld, held[0].HoldUntil.Local().Format(time.RFC3339), describeHeld(held), orText(r.opts.ConfigPath, "job.yaml")))
+	hint := ", or run with --force-release to delete it first"
+	if !r.history { // snapshot start: a held snapshot is ended by stop, never replaced
+		hint = " first"
+	}
+	return fail(report.Locked, "lock", fmt.Errorf("%w until %s (%s): end it with `vssmirror snapshot stop --config %s`%s",
+		ErrHeld, held[0].HoldUntil.Local().Format(time.RFC3339), describeHeld(held), orText(r.opts.ConfigPath, "job.yaml"), hint))
 }
 
 func describeHeld(held []state.JournalEntry) string {

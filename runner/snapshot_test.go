@@ -146,3 +146,16 @@ func TestSnapshotStartRefusesFullBackupAndBadHold(t *testing.T) {
 	assert.Contains(t, err.Error(), "a two-phase snapshot is a copy snapshot")
 	assert.Empty(t, e.shadows())
 }
+
+func TestSnapshotStartRefusesWhileHeld(t *testing.T) {
+	e, now := twoPhaseEnv(t, "")
+	_, err := SnapshotStart(context.Background(), e.at(now), time.Hour)
+	require.NoError(t, err)
+	o := e.at(now)
+	o.ForceRelease = true // ignored: a held snapshot is ended by stop
+	rep, err := SnapshotStart(context.Background(), o, time.Hour)
+	require.ErrorIs(t, err, ErrHeld)
+	assert.Equal(t, report.Locked, rep.Outcome)
+	assert.NotContains(t, err.Error(), "--force-release")
+	assert.Len(t, e.shadows(), 2, "the held snapshot is untouched")
+}

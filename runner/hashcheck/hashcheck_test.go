@@ -1,6 +1,7 @@
 package hashcheck
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -102,4 +103,25 @@ func TestCopiedFilesAlwaysCompared(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Compared)
 	assert.Equal(t, []string{filepath.FromSlash("sub/b.db")}, res.Mismatched)
+}
+
+// BenchmarkCompare: one pass over a folder of 10,000 files sampling 20
+// (the walk dominates; memory stays bounded by the sample).
+func BenchmarkCompare(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 10000 {
+		p := filepath.Join(dir, fmt.Sprintf("d%02d", i%100), fmt.Sprintf("f%05d.dat", i))
+		if i < 100 {
+			require.NoError(b, os.MkdirAll(filepath.Dir(p), 0o755))
+		}
+		require.NoError(b, os.WriteFile(p, []byte("0123456789abcdef"), 0o644))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Compare(Options{Snapshot: dir, Dest: dir, Sample: 20})
+		if err != nil || res.Compared != 20 {
+			b.Fatal(err, res.Compared)
+		}
+	}
 }
