@@ -13,6 +13,14 @@ import (
 	"github.com/vssmirror/vssmirror/robocmd"
 )
 
+// MaxNameLen is the longest job name.
+const MaxNameLen = 64
+
+// ValidName reports whether name is a job name Validate accepts: 1 to
+// MaxNameLen letters A-Z, digits, '_' and '-' (it names scripts, logs,
+// the lock and the history). Names read back from files are checked with it.
+func ValidName(name string) bool { return len(name) <= MaxNameLen && nameRE.MatchString(name) }
+
 var (
 	nameRE       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	drivePathRE  = regexp.MustCompile(`^[A-Za-z]:\\`)
@@ -88,8 +96,8 @@ func (j *Job) validate() []Problem {
 		v.add("name", "missing; give the job a name of letters, digits, '_' and '-'")
 	case !nameRE.MatchString(j.Name):
 		v.add("name", "%q may only hold letters A-Z, digits, '_' and '-' (it names scripts, logs and the lock)", j.Name)
-	case len(j.Name) > 64:
-		v.add("name", "longer than 64 characters")
+	case len(j.Name) > MaxNameLen:
+		v.add("name", "longer than %d characters", MaxNameLen)
 	}
 	j.ScriptsDir = v.scriptsDir(j.ScriptsDir)
 	j.Destination = v.destination(j.Destination)

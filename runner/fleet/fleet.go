@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner/history"
 	"github.com/vssmirror/vssmirror/runner/page"
 	"github.com/vssmirror/vssmirror/runner/report"
@@ -331,9 +331,6 @@ func topFolder(dir, path string) string {
 	return first
 }
 
-// jobNameRE is job.Validate's rule for a job's name.
-var jobNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 // readReport reads one *.json file; buf is the worker's, reused.
 func readReport(path string, buf *bytes.Buffer) found {
 	fail := func(format string, args ...any) found {
@@ -388,7 +385,7 @@ func readReport(path string, buf *bytes.Buffer) found {
 // written, or "".
 func checkReport(r *report.Report) string {
 	switch {
-	case !jobNameRE.MatchString(r.Job):
+	case !job.ValidName(r.Job):
 		return fmt.Sprintf("a job name %q that is not one", r.Job)
 	case !validHost(r.Host):
 		return fmt.Sprintf("a host %q that is not a computer name", r.Host)
@@ -428,9 +425,9 @@ func validHost(h string) bool {
 func (sc *scan) history(path string) {
 	f, o := sc.f, sc.o
 	base := filepath.Base(path)
-	job := base[:len(base)-len(historySuffix)]
-	if !jobNameRE.MatchString(job) {
-		f.problem(path, fmt.Sprintf("not a job's run history (%q is not a job name)", job), o.MaxProblems)
+	jobName := base[:len(base)-len(historySuffix)]
+	if !job.ValidName(jobName) {
+		f.problem(path, fmt.Sprintf("not a job's run history (%q is not a job name)", jobName), o.MaxProblems)
 		return
 	}
 	top := topFolder(o.Dir, path)
@@ -451,7 +448,7 @@ func (sc *scan) history(path string) {
 		f.problem(path, fmt.Sprintf("larger than %d MiB: not a history vssmirror writes", MaxReportSize>>20), o.MaxProblems)
 		return
 	}
-	h, err := history.Read(history.Options{Job: job, StateDir: filepath.Dir(path)})
+	h, err := history.Read(history.Options{Job: jobName, StateDir: filepath.Dir(path)})
 	if err != nil {
 		f.problem(path, err.Error(), o.MaxProblems)
 		return
@@ -464,6 +461,6 @@ func (sc *scan) history(path string) {
 	}
 	f.Histories++
 	for _, r := range h.Runs {
-		merge(sc.rows, host, job, r, path, false)
+		merge(sc.rows, host, jobName, r, path, false)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner/fleet/fleettest"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
@@ -34,7 +35,7 @@ func FuzzReadReport(f *testing.F) {
 		if got.problem != "" {
 			return
 		}
-		if !jobNameRE.MatchString(got.job) || !validHost(got.host) || !got.run.Outcome.Known() || got.run.End.Before(got.run.Start) ||
+		if !job.ValidName(got.job) || !validHost(got.host) || !got.run.Outcome.Known() || got.run.End.Before(got.run.Start) ||
 			got.run.BytesCopied < 0 || got.run.FilesFailed < 0 || got.run.Start.Equal(time.Time{}) {
 			t.Fatalf("accepted an impossible report: %+v", got)
 		}
