@@ -12,6 +12,7 @@ import (
 
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
+	"github.com/vssmirror/vssmirror/templates"
 )
 
 // StoryPlan is what the copy script's story step (`vssmirror story`) and
@@ -199,3 +200,16 @@ func (sp *StoryPlan) Dir() string { return WinJoin(sp.SetRoot, job.StoryDir) }
 // DeletedDir is where keep-deleted moves what /MIR would delete,
 // <set>\_vssmirror\deleted (then <run date>\<path under the set>).
 func (sp *StoryPlan) DeletedDir() string { return WinJoin(sp.Dir(), "deleted") }
+
+// CheckStoryStep refuses a bundle whose copy script does not run the story
+// step (an override of copy.cmd.tmpl written before it existed): a run
+// would then mark a set good without its manifest and writer metadata.
+func CheckStoryStep(b *Bundle) error {
+	want := []byte(` story "%~dp0` + b.Plan.Story.File + `"`)
+	for _, f := range b.Files {
+		if f.Template == templates.CopyCmd && !bytes.Contains(f.Data, want) {
+			return fmt.Errorf("the copy script %s does not run the set's story step (%s story \"%%~dp0%s\", before its final exit 0): an override of %s from an older vssmirror? Dump the current templates (vssmirror templates dump) and carry your change over", f.Name, b.Plan.Story.Exe, b.Plan.Story.File, templates.CopyCmd)
+		}
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/templates"
 )
 
 const storyJob = `version: 1
@@ -95,4 +96,22 @@ func TestReadStoryPlanRefusesTampering(t *testing.T) {
 		_, err := ReadStoryPlan(p)
 		assert.Error(t, err, name)
 	}
+}
+
+// A copy script override without the story step is refused for runs.
+func TestCheckStoryStep(t *testing.T) {
+	j, err := job.Parse("job.yaml", []byte(storyJob))
+	require.NoError(t, err)
+	b, err := Render(j, RenderOptions{})
+	require.NoError(t, err)
+	assert.NoError(t, CheckStoryStep(b))
+	tdir := t.TempDir()
+	data, err := templates.FS.ReadFile(templates.CopyCmd)
+	require.NoError(t, err)
+	old := strings.Replace(string(data), `{{cmdq $.Story.Exe}} story "%~dp0{{$.Story.File}}"`, "rem no story", 1)
+	require.NotEqual(t, string(data), old)
+	require.NoError(t, os.WriteFile(filepath.Join(tdir, templates.CopyCmd), []byte(old), 0o644))
+	b, err = Render(j, RenderOptions{TemplateDir: tdir})
+	require.NoError(t, err, "generate still renders it for review")
+	assert.ErrorContains(t, CheckStoryStep(b), "does not run the set's story step")
 }

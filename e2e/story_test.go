@@ -87,10 +87,19 @@ func TestSetStory(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 3, restores, "dry run, folder, deleted file")
-	// Over the live folder only with --in-place.
+	// Over the live folder only with --in-place, which lists what it
+	// writes there first.
 	out, code = s.vssm("restore", "--path", `D\Data`, "--to", `D:\Data`)
 	assert.Equal(t, 2, code, out)
 	assert.Contains(t, out, "--in-place")
+	s.write("Data/a.txt", "alpha, broken by a user")
+	out, code = s.vssm("restore", "--path", `D\Data`, "--to", `D:\Data`, "--in-place", "--log-dir", win+`\rlog4`)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "in place: 1 files will be written into D:\\Data")
+	assert.FileExists(t, filepath.Join(linux(win+`\rlog4`), "overwrites.log"))
+	assert.FileExists(t, filepath.Join(linux(win+`\rlog4`), "restore.json"))
+	got, _ := os.ReadFile(filepath.Join(s.vol, "Data", "a.txt"))
+	assert.Equal(t, "alpha, changed", string(got), "the set's version is back")
 
 	// verify: good, good with hashes; then a truncated file, then a removed one.
 	out, code = s.vssm("verify", "--hashes")

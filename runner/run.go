@@ -334,6 +334,9 @@ func (r *run) render() *failure {
 	self, _ := os.Executable()
 	bundle, err := dshgen.Render(r.j, dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, GuardExe: self, Set: r.rep.Set})
 	if err == nil {
+		err = dshgen.CheckStoryStep(bundle)
+	}
+	if err == nil {
 		err = bundle.Write(r.rep.RunDir)
 	}
 	if err != nil {

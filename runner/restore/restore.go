@@ -2,6 +2,7 @@ package restore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/internal/atomicfile"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner"
@@ -139,12 +141,17 @@ func Restore(ctx context.Context, o Options) (*Result, error) {
 			res.WouldCopy = lj.Files.Copied
 		}
 	}
+	res.Outcome = report.Success
 	if err != nil {
 		res.Outcome = report.CopyFailed
-		return res, &runner.Error{Outcome: report.CopyFailed, Err: err}
+		err = &runner.Error{Outcome: report.CopyFailed, Err: err}
 	}
-	res.Outcome = report.Success
-	return res, nil
+	if data, jerr := json.MarshalIndent(res, "", "  "); jerr == nil {
+		if werr := atomicfile.WriteFile(filepath.Join(logDir, "restore.json"), append(data, '\n'), 0o644); werr != nil {
+			res.warn(o, "writing the restore report: %v", werr)
+		}
+	}
+	return res, err
 }
 
 func (r *Result) warn(o Options, format string, args ...any) {
