@@ -74,7 +74,7 @@ func setup(repo string) error {
 		return fmt.Errorf("building the ProcessPrng shim: %v\n%s", err, out)
 	}
 	tools := filepath.Join(driveC, "tools")
-	for exe, pkg := range map[string]string{"vssmirror.exe": "./cmd/vssmirror", "fakediskshadow.exe": "./internal/fakedsh/fakediskshadow", "robocopy.exe": "./internal/robodouble", "eseutil.exe": "./internal/esedouble"} {
+	for exe, pkg := range map[string]string{"vssmirror.exe": "./cmd/vssmirror", "fakediskshadow.exe": "./internal/fakedsh/fakediskshadow", "robocopy.exe": "./internal/robodouble/robocopy", "eseutil.exe": "./internal/esedouble"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(tools, exe), pkg)
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")

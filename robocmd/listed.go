@@ -14,33 +14,33 @@ import (
 // paths. It reads the layout, not the words (the class column is
 // localized): the path is the last tab-separated field of a line. A folder
 // ends in '\'. The log is UTF-16LE with a byte order mark (/UNILOG) or
-// UTF-8/ASCII; lines of any length are read.
+// UTF-8/ASCII; lines of any length are read (UTF-16 lines up to the
+// longest path Windows allows).
 func ExtraPaths(r io.Reader, dest string, fn func(path string, dir bool) error) error {
-	br := bufio.NewReaderSize(r, peekBytes)
-	head, _ := br.Peek(2)
-	var src io.Reader = br
-	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) {
-		br.Discard(2)
-		src = newUTF16LEReader(br, peekBytes)
-	}
 	sep := `\`
 	if strings.HasPrefix(dest, "/") {
 		sep = "/" // a POSIX destination: the test doubles off Windows
 	}
 	prefix := strings.ToLower(strings.TrimRight(dest, sep)) + sep
-	lr := bufio.NewReaderSize(src, 64<<10)
+	line := func(l string) error {
+		if i := strings.LastIndexByte(l, '\t'); i >= 0 {
+			p := strings.TrimSpace(l[i+1:])
+			if len(p) > len(prefix) && strings.HasPrefix(strings.ToLower(p), prefix) {
+				return fn(strings.TrimRight(p, sep), strings.HasSuffix(p, sep))
+			}
+		}
+		return nil
+	}
+	br := bufio.NewReaderSize(r, peekBytes)
+	if head, _ := br.Peek(2); bytes.HasPrefix(head, []byte{0xFF, 0xFE}) {
+		br.Discard(2)
+		return extraPathsUTF16(br, line)
+	}
 	for {
-		line, err := lr.ReadString('\n')
-		if len(line) > 0 {
-			l := strings.TrimRight(line, "\r\n")
-			if i := strings.LastIndexByte(l, '\t'); i >= 0 {
-				p := strings.TrimSpace(l[i+1:])
-				if len(p) > len(prefix) && strings.HasPrefix(strings.ToLower(p), prefix) {
-					dir := strings.HasSuffix(p, sep)
-					if err := fn(strings.TrimRight(p, sep), dir); err != nil {
-						return err
-					}
-				}
+		l, err := br.ReadString('\n')
+		if len(l) > 0 {
+			if err := line(strings.TrimRight(l, "\r\n")); err != nil {
+				return err
 			}
 		}
 		if err == io.EOF {
@@ -50,4 +50,34 @@ func ExtraPaths(r io.Reader, dest string, fn func(path string, dir bool) error) 
 			return err
 		}
 	}
+}
+
+// maxPathLine bounds a line of a UTF-16 /FP listing: a Windows path holds
+// at most 32,767 UTF-16 code units, at most 3 bytes each in UTF-8, with
+// room for the columns before it.
+const maxPathLine = 128 << 10
+
+// extraPathsUTF16 hands each line of a UTF-16LE log (its byte order mark
+// skipped) to line, decoded in one pass (UTF16LELines).
+func extraPathsUTF16(r io.Reader, line func(string) error) error {
+	d := newUTF16LELinesMax(maxPathLine)
+	var ferr error
+	each := func(b []byte, _ bool) {
+		if ferr == nil {
+			ferr = line(string(b))
+		}
+	}
+	buf := make([]byte, peekBytes)
+	for ferr == nil {
+		n, err := r.Read(buf)
+		d.Feed(buf[:n], each)
+		if err == io.EOF {
+			d.Flush(each)
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return ferr
 }

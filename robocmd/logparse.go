@@ -133,9 +133,11 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		log.Encoding = "utf-16le"
 		br.Discard(2) // the byte order mark
-		// What vssmirror's /UNILOG+ writes: converted by hand, in large
-		// chunks, at about twice x/text's speed.
-		src = bufio.NewReaderSize(newUTF16LEReader(br, peekBytes), peekBytes)
+		// What vssmirror's /UNILOG+ writes: decoded and split into
+		// lines in one pass (UTF16LELines).
+		if err := p.runUTF16LE(br); err != nil {
+			return nil, err
+		}
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		log.Encoding = "utf-16be"
 		src = bufio.NewReaderSize(transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), peekBytes)
@@ -147,8 +149,10 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 		src = br
 		p.head = head
 	}
-	if err := p.run(src); err != nil {
-		return nil, err
+	if src != nil {
+		if err := p.run(src); err != nil {
+			return nil, err
+		}
 	}
 	if log.Encoding == "" {
 		switch {
@@ -173,8 +177,12 @@ func ParseLog(r io.Reader, opts LogOptions) (*Log, error) {
 	return log, nil
 }
 
-// classEntry is a file class as written (copied) and its stable name.
-type classEntry struct{ raw, name string }
+// classEntry is a file class as written (copied), its stable name and its
+// counter in logParser.classCounts.
+type classEntry struct {
+	raw, name string
+	idx       int
+}
 
 type state int
 
@@ -198,18 +206,24 @@ type logParser struct {
 
 	job        *LogJob
 	classCache map[string]classEntry // class as written -> stable name
-	lastClass  string                // the previous line's class, and its name
+	lastClass  string                // the previous line's class, its name and its counter
 	lastName   string
-	curDir     string // the last directory line's path, for OnFile
-	keyBuf     []byte
-	st         state
-	headerIdx  int  // label lines seen in the header
-	pendingMsg bool // the next line is an error's message
-	afterMsg   bool // the previous line was an error message
-	errWord    string
-	rows       int // summary rows read
-	speeds     int
-	lineBuf    []byte
+	lastIdx    int
+	// classCounts are the current job's lines per class as written,
+	// added to its FileClasses when it ends: one slice increment per
+	// line instead of a map update.
+	classCounts []int64
+	curDir      string // the last directory line's path, for OnFile
+	keyBuf      []byte
+	st          state
+	headerIdx   int  // label lines seen in the header
+	pendingMsg  bool // the next line is an error's message
+	afterMsg    bool // the previous line was an error message
+	errWord     string
+	errPrefix   string // errWord + ":", what robocopy's give-up line starts with
+	rows        int    // summary rows read
+	speeds      int
+	lineBuf     []byte
 }
 
 func (p *logParser) run(r *bufio.Reader) error {
@@ -239,6 +253,36 @@ func (p *logParser) run(r *bufio.Reader) error {
 	return nil
 }
 
+// runUTF16LE reads a UTF-16LE log (its byte order mark skipped) in large
+// chunks through UTF16LELines: no line is converted or scanned twice.
+func (p *logParser) runUTF16LE(r io.Reader) error {
+	d := NewUTF16LELines()
+	buf := make([]byte, peekBytes)
+	for {
+		n, err := r.Read(buf)
+		d.Feed(buf[:n], p.decodedLine)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	d.Flush(p.decodedLine)
+	p.endJob()
+	return nil
+}
+
+// decodedLine is a line already in UTF-8, its line end removed; cr says
+// whether CRs are left inside it.
+func (p *logParser) decodedLine(b []byte, cr bool) {
+	if !cr {
+		p.line(bytesToString(b))
+		return
+	}
+	p.segments(b)
+}
+
 // rawLine splits a raw line on CRs (robocopy's progress output is written
 // over the line with bare CRs), drops progress segments, decodes the rest
 // and hands each to the state machine.
@@ -248,7 +292,19 @@ func (p *logParser) rawLine(b []byte) {
 		p.line(p.decode(b))
 		return
 	}
-	for _, seg := range bytes.Split(b, []byte{'\r'}) {
+	p.segments(b)
+}
+
+// segments hands each CR-separated segment of b that is not progress
+// output to the state machine.
+func (p *logParser) segments(b []byte) {
+	for len(b) > 0 {
+		seg := b
+		if i := bytes.IndexByte(b, '\r'); i >= 0 {
+			seg, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
 		if len(seg) == 0 || isProgress(seg) {
 			continue
 		}
@@ -327,6 +383,9 @@ func bytesToString(b []byte) string {
 }
 
 func isDashes(s string) bool {
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != ' ' && r != '\t' }); i < 0 || s[i] != '-' {
+		return false // most lines: no dash first
+	}
 	t := strings.TrimSpace(s)
 	return len(t) >= 20 && strings.Trim(t, "-") == ""
 }
@@ -367,6 +426,12 @@ func (p *logParser) endJob() {
 		return
 	}
 	j := p.job
+	for _, e := range p.classCache {
+		if n := p.classCounts[e.idx]; n > 0 {
+			j.FileClasses[e.name] += n
+			p.classCounts[e.idx] = 0
+		}
+	}
 	if j.SpeedBytesPerSec == 0 && j.Bytes.Copied > 0 {
 		if secs := parseDuration(j.TimeCopying); secs > 0 {
 			j.SpeedBytesPerSec = j.Bytes.Copied / secs
@@ -446,7 +511,7 @@ func (p *logParser) line(s string) {
 		return
 	}
 	trim := strings.TrimSpace(s)
-	if p.job != nil && p.errWord != "" && strings.HasPrefix(trim, p.errWord+":") {
+	if p.job != nil && p.errWord != "" && strings.HasPrefix(trim, p.errPrefix) {
 		p.job.RetryLimitExceeded++
 		if p.job.lastErr >= 0 {
 			p.job.Errors[p.job.lastErr].RetryLimitExceeded = true
@@ -592,12 +657,13 @@ func (p *logParser) fileLine(s string) {
 			if len(p.classCache) >= 64 {
 				return // bounded: a log with more distinct classes is not robocopy's
 			}
-			e = classEntry{raw: strings.Clone(class), name: canonicalClass(class, dir)}
+			e = classEntry{raw: strings.Clone(class), name: canonicalClass(class, dir), idx: len(p.classCounts)}
 			p.classCache[e.raw] = e
+			p.classCounts = append(p.classCounts, 0)
 		}
-		p.lastClass, p.lastName = e.raw, e.name
+		p.lastClass, p.lastName, p.lastIdx = e.raw, e.name, e.idx
 	}
-	p.job.FileClasses[p.lastName]++
+	p.classCounts[p.lastIdx]++
 	if p.opts.OnFile != nil && !dir {
 		// rest is "\t<size>\t<name>".
 		if parts := strings.SplitN(rest, "\t", 3); len(parts) == 3 && p.curDir != "" {
@@ -882,6 +948,7 @@ func (p *logParser) addError(e LogError) {
 	j := p.job
 	if e.Message != p.errWord { // parseErrorLine passes the error word in Message
 		p.errWord = strings.Clone(e.Message)
+		p.errPrefix = p.errWord + ":"
 	}
 	j.ErrorsTotal++
 	p.keyBuf = append(append(append(append(p.keyBuf[:0], e.Action...), 0), e.Path...), byte(e.Code), byte(e.Code>>8), byte(e.Code>>16), byte(e.Code>>24))

@@ -7,14 +7,17 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 func fixture(t testing.TB, name string) *Log {
@@ -443,7 +446,8 @@ func TestGeneratedLogParses(t *testing.T) {
 // "utf8" is the job as generated; "utf16le" is the same job encoded as
 // UTF-16LE with a byte order mark, as /UNILOG+ writes it (the logs vssmirror
 // writes). The size in a name and MB/s are of the file's bytes: a UTF-16
-// log of a size holds about half the lines of a UTF-8 one.
+// log of a size holds about half the lines of a UTF-8 one. cpu-MB/s is
+// the same throughput per second of CPU time (reportCPU).
 func BenchmarkParseLog(b *testing.B) {
 	job, err := io.ReadAll(&genLog{jobs: 1, filesPerJob: 20_000})
 	require.NoError(b, err)
@@ -473,6 +477,7 @@ func BenchmarkParseLog(b *testing.B) {
 				n := int(size.bytes / int64(len(body)))
 				b.SetBytes(int64(len(head) + n*len(body) + len(tail)))
 				b.ReportAllocs()
+				cpu := cpuTime()
 				for i := 0; i < b.N; i++ {
 					r := io.MultiReader(bytes.NewReader(head), &repeatReader{data: body, n: n}, bytes.NewReader(tail))
 					l, err := ParseLog(r, LogOptions{})
@@ -480,11 +485,13 @@ func BenchmarkParseLog(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+				reportCPU(b, cpu, int64(len(head)+n*len(body)+len(tail)))
 			})
 			b.Run(enc.name+"/jobs/"+size.name, func(b *testing.B) {
 				n := int(size.bytes / int64(len(encJob)))
 				b.SetBytes(int64(len(enc.bom) + n*len(encJob)))
 				b.ReportAllocs()
+				cpu := cpuTime()
 				for i := 0; i < b.N; i++ {
 					r := io.MultiReader(bytes.NewReader(enc.bom), &repeatReader{data: encJob, n: n})
 					l, err := ParseLog(r, LogOptions{})
@@ -492,8 +499,18 @@ func BenchmarkParseLog(b *testing.B) {
 						b.Fatal(err, len(l.Jobs))
 					}
 				}
+				reportCPU(b, cpu, int64(len(enc.bom)+n*len(encJob)))
 			})
 		}
+	}
+}
+
+// reportCPU reports the file bytes parsed per second of the process's CPU
+// time since start ("cpu-MB/s"): the speed on one core, steadier than
+// MB/s (wall time) on a machine other work shares.
+func reportCPU(b *testing.B, start time.Duration, size int64) {
+	if cpu := cpuTime() - start; cpu > 0 && start > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "cpu-MB/s")
 	}
 }
 
@@ -741,6 +758,38 @@ func TestHugeLinesAreCut(t *testing.T) {
 	require.NoError(t, err)
 	check(t, l)
 	assert.Equal(t, `D:\a\fé.db`, l.Jobs[0].Errors[0].Path)
+}
+
+// TestWriteGeneratedLog writes the benchmarks' generated log to a file for
+// measuring whole commands (`vssmirror report` beside `wc -l`), when
+// VSSMIRROR_WRITE_LOG names the file: VSSMIRROR_WRITE_LOG_MB its size in
+// UTF-8 (default 100), VSSMIRROR_WRITE_LOG_ENC utf16le (default: as /UNILOG+
+// writes it, with a byte order mark) or utf8.
+func TestWriteGeneratedLog(t *testing.T) {
+	path := os.Getenv("VSSMIRROR_WRITE_LOG")
+	if path == "" {
+		t.Skip("VSSMIRROR_WRITE_LOG not set")
+	}
+	mb := 100
+	if v := os.Getenv("VSSMIRROR_WRITE_LOG_MB"); v != "" {
+		var err error
+		mb, err = strconv.Atoi(v)
+		require.NoError(t, err)
+	}
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	defer f.Close()
+	gen := &genLog{jobs: 1, filesPerJob: mb << 20 / 51} // about 51 bytes per file line
+	if os.Getenv("VSSMIRROR_WRITE_LOG_ENC") == "utf8" {
+		_, err = io.Copy(f, gen)
+		require.NoError(t, err)
+	} else {
+		w := transform.NewWriter(f, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder())
+		_, err = io.Copy(w, gen)
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+	}
+	require.NoError(t, f.Close())
 }
 
 // TestOnFile: every file line is reported with its job, class and full

@@ -18,6 +18,7 @@ import (
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/dshgen/output"
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/runner/progress"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
@@ -38,6 +39,7 @@ type Options struct {
 	// which runs even after the timeout or an interrupt; 0 = job.CleanupTimeout.
 	CleanupTimeout time.Duration
 	Console        io.Writer // live output; io.Discard for --quiet
+	Progress       ProgressOptions
 	// Retry waits before retrying when another snapshot is in progress
 	// (VSS_E_SNAPSHOT_SET_IN_PROGRESS); nil = 30s, 1m, 2m, 4m, 8m.
 	Retry []time.Duration
@@ -100,6 +102,7 @@ type run struct {
 	// stay known in memory and are deleted, but the report says so.
 	journalErr error
 	history    bool // a run (not a cleanup): its end is appended to the history
+	tracker    *progress.Tracker
 	// releaseHolds: held two-phase snapshots are deleted too, deadline or
 	// not (snapshot stop, run --force-release).
 	releaseHolds bool
@@ -158,6 +161,7 @@ func (r *run) finish(outcome report.Outcome, err error) (*report.Report, error) 
 	rep.End = r.opts.Now()
 	rep.DurationSeconds = rep.End.Sub(rep.Start).Seconds()
 	rep.Outcome, rep.ExitCode = outcome, outcome.ExitCode()
+	r.finishProgress(rep)
 	// The history decides the next run's set: it is written while this
 	// run still holds the lock (a run that never got it appends too; its
 	// outcome is never a success, so it steers nothing).
@@ -393,6 +397,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 		defer cancel()
 	}
 	env := r.childEnv()
+	r.startProgress()
 	abort, aliases := r.newAbortWatch(), r.newAliasMerge()
 	abort.cancel = stop
 	hooks := r.newHookWatch(stop)
@@ -429,6 +434,7 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 		}
 	}
 	timedOut := hooks.stop()
+	r.copyEnded()
 	aliases.merge(res.Output.Deleted)
 	code := res.ExitCode
 	r.rep.Diskshadow.ExitCode = &code

@@ -45,6 +45,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			verifyCommand(),
 			restoreCommand(),
 			setsCommand(),
+			statusCommand(),
 			historyCommand(),
 			fleetCommand(),
 			validateCommand(),

@@ -12,9 +12,11 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner"
+	"github.com/vssmirror/vssmirror/runner/progress"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
@@ -31,7 +33,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "diskshadow", EnvVars: []string{"VSSMIRROR_DISKSHADOW"}, Usage: "diskshadow executable (default System32\\diskshadow.exe; a test double elsewhere)"},
 		&cli.StringFlag{Name: "report", Usage: "write the JSON report to this file"},
 		&cli.BoolFlag{Name: "json", Usage: "print the JSON report on standard output"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not stream diskshadow's output"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "do not stream diskshadow's output or show progress"},
 		&cli.DurationFlag{Name: "cleanup-timeout", Value: job.CleanupTimeout, Usage: "bound of the diskshadow that deletes leftover shadows (it runs even after --timeout)"},
 	}
 }
@@ -54,6 +56,7 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "force-release", Usage: "delete a held snapshot of the job (vssmirror snapshot start) before the run instead of refusing with exit 13"},
 			&cli.StringFlag{Name: "html", Usage: "rewrite the job's history page (as history --html) in this file after the run"},
 			&cli.StringSliceFlag{Name: "skip-check", Usage: "skip a preflight check, noted in the report (" + strings.Join(runner.SkippableChecks, ", ") + ")"},
+			&cli.DurationFlag{Name: "progress-every", Value: progress.DefaultEvery, Usage: "when standard error is not a terminal, print one progress line this often (on a terminal a bar is redrawn in place; --quiet shows neither)"},
 		),
 		Action: func(c *cli.Context) error {
 			return doRun(c, runner.Run)
@@ -70,6 +73,12 @@ func cleanupCommand() *cli.Command {
 			return doRun(c, runner.Cleanup)
 		},
 	}
+}
+
+// isTerminal reports whether w is a console (a bar can be redrawn there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // doRun reads the flags into runner.Options, runs fn and writes the report.
@@ -91,12 +100,16 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	console := io.Writer(c.App.ErrWriter)
+	// Progress goes where the console goes (standard error: --json keeps
+	// standard output for the report).
+	prog := runner.ProgressOptions{Out: c.App.ErrWriter, Bar: isTerminal(c.App.ErrWriter), Every: c.Duration("progress-every")}
 	if c.Bool("quiet") {
-		console = io.Discard
+		console, prog.Out = io.Discard, nil
 	}
 	rep, runErr := fn(ctx, runner.Options{Job: j, ConfigPath: c.String("config"), Diskshadow: c.String("diskshadow"),
 		StateDir: c.String("state-dir"), ScriptsDir: c.String("scripts-dir"), TemplateDir: c.String("template-dir"),
-		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"), ForceRelease: c.Bool("force-release")})
+		Timeout: c.Duration("timeout"), CleanupTimeout: c.Duration("cleanup-timeout"), Console: console, SkipChecks: c.StringSlice("skip-check"), ForceRelease: c.Bool("force-release"),
+		Progress: prog})
 	if c.Command.Name == "run" {
 		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom"),
 			HTMLFile: c.String("html"), ScriptsDir: c.String("scripts-dir")}) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/vssmirror/vssmirror/runner"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
 
@@ -24,10 +23,7 @@ func setsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			stateDir := c.String("state-dir")
-			if stateDir == "" {
-				stateDir = runner.DefaultStateDir()
-			}
+			stateDir := stateDirOf(c)
 			sets, err := state.ListSets(j, stateDir, state.Running(stateDir, j.Name))
 			if err != nil {
 				return err

@@ -48,6 +48,11 @@
 //	                   an entry whose volume is in the set is not printed
 //	FAKEDSH_ALIASES    if set, exec (off Windows) first writes AliasFile into
 //	                   VSSMIRROR_RUN_DIR, as the copy script does
+//	FAKEDSH_ROBOCOPY_SRC if set (off Windows), exec plays robocopy for each
+//	                   source with the robocopy double (internal/robodouble):
+//	                   this folder is mirrored into <folder>-mirror-<n> and
+//	                   the double writes the source's real /UNILOG+ log
+//	                   (slowly with ROBODOUBLE_SLOW)
 //	FAKEDSH_HOOKS      off Windows, how the hook wrappers' commands end:
 //	                   KIND:CODE or KIND:hang, comma-separated, e.g.
 //	                   "pre_snapshot:0,verify:3" (default 0). The double
@@ -83,6 +88,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vssmirror/vssmirror/internal/robodouble"
 )
 
 // Shadow is a shadow copy the double holds.
@@ -560,7 +567,11 @@ func (f *fake) exec(path string) (int, bool) {
 			code = 16
 			data = nil
 		}
-		for _, m := range unilogRE.FindAllStringSubmatch(string(data), -1) {
+		for i, m := range unilogRE.FindAllStringSubmatch(string(data), -1) {
+			if src := f.getenv("FAKEDSH_ROBOCOPY_SRC"); src != "" {
+				code = max(code, f.robocopy(src, i+1, filepath.Join(dir, m[1])))
+				continue
+			}
 			os.WriteFile(filepath.Join(dir, m[1]), []byte(robocopyLog(code)), 0o644)
 		}
 		if dir != "" && code == 0 && exists(filepath.Join(dir, AbortFile)) {
@@ -572,6 +583,30 @@ func (f *fake) exec(path string) (int, bool) {
 		return 1, true
 	}
 	return 0, false
+}
+
+// robocopy plays robocopy for the copy script's source n with the
+// robocopy double: it mirrors the folder src into <src>-mirror-<n>, logging
+// to log, and returns the script's exit code for it (0, 8 or 16). The
+// double reads a leading / as a switch, so paths are given relative to the
+// working folder.
+func (f *fake) robocopy(src string, n int, log string) int {
+	wd, _ := os.Getwd()
+	rel := func(p string) string {
+		if r, err := filepath.Rel(wd, p); err == nil {
+			return r
+		}
+		return p
+	}
+	dst := fmt.Sprintf("%s-mirror-%d", strings.TrimRight(src, `/\`), n)
+	rc := robodouble.Main([]string{rel(src), rel(dst), "/MIR", "/NP", "/R:2", "/W:5", "/UNILOG+:" + rel(log)}, io.Discard, f.getenv)
+	switch {
+	case rc >= 16 || rc < 0:
+		return 16
+	case rc >= 8:
+		return 8
+	}
+	return 0
 }
 
 func (f *fake) delete(mode string, args []string) (int, bool) {
@@ -740,24 +775,9 @@ func emptyDir(dir string) {
 	}
 }
 
-// RemoveTree removes path and everything below it with plain deletes.
-// os.RemoveAll is not used: on Windows it deletes through handle-relative
-// calls that wine does not implement ("Invalid function").
-func RemoveTree(path string) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil
-	}
-	if fi.IsDir() {
-		entries, _ := os.ReadDir(path)
-		for _, e := range entries {
-			if err := RemoveTree(filepath.Join(path, e.Name())); err != nil {
-				return err
-			}
-		}
-	}
-	return os.Remove(path)
-}
+// RemoveTree removes path and everything below it with plain deletes (see
+// robodouble.RemoveTree).
+func RemoveTree(path string) error { return robodouble.RemoveTree(path) }
 
 // AbortFile is the abort marker the runner writes into the run folder
 // (runner.AbortFile); the copy script checks for it first and last and

@@ -25,6 +25,19 @@ type HistoryEntry struct {
 	FilesCopied   int64          `json:"files_copied"`
 	FilesFailed   int64          `json:"files_failed"`
 	ShadowsLeaked int            `json:"shadows_leaked"`
+	// Sources are the per-source counts the next run's progress
+	// estimates from (absent in lines older vssmirror versions wrote).
+	Sources []HistorySource `json:"sources,omitempty"`
+}
+
+// HistorySource is one source's counts in a history line: what robocopy
+// saw (totals) and copied.
+type HistorySource struct {
+	Path        string `json:"path"`
+	FilesTotal  int64  `json:"files_total"`
+	BytesTotal  int64  `json:"bytes_total"`
+	FilesCopied int64  `json:"files_copied"`
+	BytesCopied int64  `json:"bytes_copied"`
 }
 
 // EntryOf sums a run's report into its history line.
@@ -34,6 +47,7 @@ func EntryOf(rep *report.Report) HistoryEntry {
 		h.BytesCopied += s.Bytes.Copied
 		h.FilesCopied += s.Files.Copied
 		h.FilesFailed += s.Files.Failed
+		h.Sources = append(h.Sources, HistorySource{Path: s.Path, FilesTotal: s.Files.Total, BytesTotal: s.Bytes.Total, FilesCopied: s.Files.Copied, BytesCopied: s.Bytes.Copied})
 	}
 	return h
 }

@@ -1,5 +1,6 @@
-// Command robodouble is a robocopy test double for the wine end-to-end
-// suite (wine's own robocopy.exe is a stub that always exits 16). It
+// Package robodouble is a robocopy test double: the wine end-to-end suite
+// builds it as robocopy.exe (./robocopy; wine's own robocopy.exe is a stub
+// that always exits 16), and Go tests can run Main in-process. It
 // implements the switches vssmirror's scripts use, really copies and
 // purges files, writes a log in robocopy's English layout (read back by
 // robocmd.ParseLog), and returns robocopy's exit bitmask.
@@ -13,10 +14,14 @@
 //	ROBODOUBLE_FAIL   comma-separated file names that fail with ERROR 5 (exit bit 8)
 //	ROBODOUBLE_FATAL  if set, fail fatally: exit 16, nothing copied
 //	ROBODOUBLE_ARGV   append the exact argv, as a JSON array, to this file
+//	ROBODOUBLE_SLOW   a duration (e.g. 5ms): write the log as the copy goes,
+//	                  the header first, then each file line followed by this
+//	                  pause, the summary last, as a long robocopy does, so
+//	                  that a follower of the log sees its progress advance
 //	ROBODOUBLE_LOSE   comma-separated file names whose copy is reported as
 //	                  success but lands with its first byte changed (same
 //	                  size and time): a NAS that acknowledged a write it lost
-package main
+package robodouble
 
 import (
 	"bytes"
@@ -31,7 +36,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vssmirror/vssmirror/internal/fakedsh"
 	"github.com/vssmirror/vssmirror/internal/utf16text"
 )
 
@@ -47,10 +51,11 @@ type opts struct {
 	switches      []string
 }
 
-func main() { os.Exit(run(os.Args[1:])) }
-
-func run(args []string) int {
-	if p := os.Getenv("ROBODOUBLE_ARGV"); p != "" {
+// Main plays robocopy with args, writing what robocopy would print to
+// stdout, reading its environment through getenv, and returns robocopy's
+// exit code.
+func Main(args []string, stdout io.Writer, getenv func(string) string) int {
+	if p := getenv("ROBODOUBLE_ARGV"); p != "" {
 		b, _ := json.Marshal(args)
 		f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err == nil {
@@ -60,33 +65,44 @@ func run(args []string) int {
 	}
 	o, bad := parse(args)
 	var log bytes.Buffer
+	lf := openLog(o)
+	defer lf.close()
+	end := func() {
+		stdout.Write(log.Bytes())
+		lf.write(log.Bytes())
+	}
 	header(&log, o)
 	if bad != "" {
 		fmt.Fprintf(&log, "ERROR : Invalid Parameter #%s\r\n", bad)
-		writeLog(o, log.String())
+		end()
 		return 16
 	}
 	if o.src == "" || o.dst == "" {
-		writeLog(o, log.String()+"ERROR : No Destination Directory Specified.\r\n")
+		log.WriteString("ERROR : No Destination Directory Specified.\r\n")
+		end()
 		return 16
 	}
-	if os.Getenv("ROBODOUBLE_FATAL") != "" {
+	if getenv("ROBODOUBLE_FATAL") != "" {
 		fmt.Fprintf(&log, "%s ERROR 53 (0x00000035) Accessing Destination Directory %s\\\r\nThe network path was not found.\r\n", stamp(), o.dst)
-		writeLog(o, log.String())
+		end()
 		return 16
 	}
 	if fi, err := os.Stat(o.src); err != nil || !fi.IsDir() {
 		fmt.Fprintf(&log, "%s ERROR 2 (0x00000002) Accessing Source Directory %s\\\r\nThe system cannot find the file specified.\r\n", stamp(), o.src)
-		writeLog(o, log.String())
+		end()
 		return 16
 	}
-	c := &copier{o: o, log: &log, fail: map[string]bool{}, lose: map[string]bool{}}
-	for _, n := range strings.Split(os.Getenv("ROBODOUBLE_LOSE"), ",") {
+	c := &copier{o: o, log: &log, lf: lf, fail: map[string]bool{}, lose: map[string]bool{}}
+	if d, err := time.ParseDuration(getenv("ROBODOUBLE_SLOW")); err == nil && d > 0 {
+		c.slow = d
+		lf.write(log.Bytes()) // the header, at once
+	}
+	for _, n := range strings.Split(getenv("ROBODOUBLE_LOSE"), ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			c.lose[strings.ToLower(n)] = true
 		}
 	}
-	for _, n := range strings.Split(os.Getenv("ROBODOUBLE_FAIL"), ",") {
+	for _, n := range strings.Split(getenv("ROBODOUBLE_FAIL"), ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			c.fail[strings.ToLower(n)] = true
 		}
@@ -96,7 +112,7 @@ func run(args []string) int {
 		c.purge(o.src, o.dst)
 	}
 	c.summary()
-	writeLog(o, log.String())
+	end()
 	code := 0
 	if c.files.copied > 0 {
 		code |= 1
@@ -172,6 +188,8 @@ type counts struct{ total, copied, skipped, failed, extras int64 }
 type copier struct {
 	o           opts
 	log         *bytes.Buffer
+	lf          *logFile
+	slow        time.Duration // ROBODOUBLE_SLOW: the pause after each file line
 	fail        map[string]bool
 	lose        map[string]bool // ROBODOUBLE_LOSE
 	dirs, files counts
@@ -235,6 +253,7 @@ func (c *copier) file(s, d string, e fs.DirEntry) {
 		c.files.failed++
 		c.bytes.failed += fi.Size()
 		fmt.Fprintf(c.log, "%s ERROR 5 (0x00000005) Copying File %s\r\nAccess is denied.\r\n\r\nERROR: RETRY LIMIT EXCEEDED.\r\n\r\n", stamp(), s)
+		c.step()
 		return
 	}
 	name := e.Name()
@@ -242,6 +261,7 @@ func (c *copier) file(s, d string, e fs.DirEntry) {
 		name = s
 	}
 	fmt.Fprintf(c.log, "\t    New File  \t\t%8d\t%s\r\n", fi.Size(), name)
+	defer c.step()
 	if !c.o.list {
 		if err := copyFile(s, d, fi); err != nil {
 			c.files.failed++
@@ -305,7 +325,7 @@ func (c *copier) purge(src, dst string) {
 				c.dirs.extras++
 				fmt.Fprintf(c.log, "\t*EXTRA Dir        -1\t%s\\\r\n", d)
 				if !c.o.list {
-					fakedsh.RemoveTree(d)
+					RemoveTree(d)
 				}
 				continue
 			}
@@ -358,10 +378,33 @@ func (c *copier) summary() {
 	fmt.Fprintf(b, "   Ended : %s\r\n\r\n", time.Now().Format("Monday, January 2, 2006 3:04:05 PM"))
 }
 
-func writeLog(o opts, text string) {
-	os.Stdout.WriteString(text)
-	if o.log == "" {
+// step, in slow mode, writes what the log holds so far and pauses.
+func (c *copier) step() {
+	if c.slow <= 0 {
 		return
+	}
+	c.lf.write(c.log.Bytes())
+	if afterStep != nil {
+		afterStep()
+	}
+	time.Sleep(c.slow)
+}
+
+// afterStep, set by tests, runs in slow mode after each line is written.
+var afterStep func()
+
+// logFile is the /LOG or /UNILOG file, written as robocopy does: UTF-16LE
+// with a byte order mark at the start of the file for /UNILOG, appended to
+// for /LOG+ and /UNILOG+.
+type logFile struct {
+	f       *os.File
+	unicode bool
+	written int // bytes of the log text already written
+}
+
+func openLog(o opts) *logFile {
+	if o.log == "" {
+		return &logFile{}
 	}
 	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
 	if o.logAppend {
@@ -369,16 +412,50 @@ func writeLog(o opts, text string) {
 	}
 	f, err := os.OpenFile(o.log, flags, 0o644)
 	if err != nil {
+		return &logFile{}
+	}
+	return &logFile{f: f, unicode: o.unicode}
+}
+
+// write writes the part of text (the whole log so far) not written yet.
+func (l *logFile) write(text []byte) {
+	if l.f == nil || len(text) <= l.written {
 		return
 	}
-	defer f.Close()
-	if !o.unicode {
-		f.WriteString(text)
+	part := text[l.written:]
+	l.written = len(text)
+	if !l.unicode {
+		l.f.Write(part)
 		return
 	}
-	b := utf16text.EncodeLE(text) // with a BOM; /UNILOG+ appends without one
-	if fi, _ := f.Stat(); fi != nil && fi.Size() > 0 {
+	b := utf16text.EncodeLE(string(part)) // with a BOM; only at the start of the file
+	if fi, _ := l.f.Stat(); fi != nil && fi.Size() > 0 {
 		b = b[len(utf16text.BOMLE):]
 	}
-	f.Write(b)
+	l.f.Write(b)
+}
+
+func (l *logFile) close() {
+	if l.f != nil {
+		l.f.Close()
+	}
+}
+
+// RemoveTree removes path and everything below it with plain deletes.
+// os.RemoveAll is not used: on Windows it deletes through handle-relative
+// calls that wine does not implement ("Invalid function").
+func RemoveTree(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil
+	}
+	if fi.IsDir() {
+		entries, _ := os.ReadDir(path)
+		for _, e := range entries {
+			if err := RemoveTree(filepath.Join(path, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.Remove(path)
 }

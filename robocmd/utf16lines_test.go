@@ -3,6 +3,7 @@ package robocmd
 import (
 	"bytes"
 	"io"
+	"strings"
 	"testing"
 	"testing/iotest"
 	"unicode/utf16"
@@ -36,7 +37,7 @@ func xtextUTF16LE(t testing.TB, b []byte) []byte {
 
 // lowLowPair reports whether b holds a low surrogate followed by another:
 // x/text reads the two as one U+FFFD, the standard library (and
-// utf16LEReader) as two.
+// UTF16LELines) as two.
 func lowLowPair(b []byte) bool {
 	for i := 0; i+4 <= len(b); i += 2 {
 		c1 := uint16(b[i]) | uint16(b[i+1])<<8
@@ -56,15 +57,54 @@ func u16le(s string) []byte {
 	return b
 }
 
-func readAllUTF16LE(t testing.TB, r io.Reader, bufSize int) []byte {
-	out, err := io.ReadAll(newUTF16LEReader(r, bufSize))
-	require.NoError(t, err)
-	return out
+// feedLines decodes chunks with UTF16LELines and returns the lines, each
+// followed by "\n"; it checks the cr flag of each.
+func feedLines(t testing.TB, chunks ...[]byte) string {
+	d := NewUTF16LELines()
+	var out []byte
+	fn := func(line []byte, cr bool) {
+		if cr != bytes.Contains(line, []byte{'\r'}) {
+			t.Fatalf("cr flag %v for %q", cr, line)
+		}
+		out = append(append(out, line...), '\n')
+	}
+	for _, c := range chunks {
+		d.Feed(c, fn)
+	}
+	d.Flush(fn)
+	return string(out)
+}
+
+// refLines is what feedLines must return for the text decoded: its lines
+// without their LF and a CR just before it, a last line without LF too.
+func refLines(text []byte) string {
+	var out []byte
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		out = append(append(out, line...), '\n')
+	}
+	return string(out)
 }
 
 // splitReader returns its data in two reads, cut at off.
 func splitReader(data []byte, off int) io.Reader {
 	return io.MultiReader(bytes.NewReader(data[:off]), bytes.NewReader(data[off:]))
+}
+
+// chunksOf cuts b into chunks of n bytes.
+func chunksOf(b []byte, n int) [][]byte {
+	var out [][]byte
+	for len(b) > n {
+		out = append(out, b[:n])
+		b = b[n:]
+	}
+	return append(out, b)
 }
 
 var utf16Cases = []struct {
@@ -89,80 +129,63 @@ var utf16Cases = []struct {
 	{"nul", []byte{0, 0, 'a', 0}, "\x00a"},
 }
 
-func TestUTF16LEReader(t *testing.T) {
+func TestUTF16LELines(t *testing.T) {
 	for _, c := range utf16Cases {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.want, string(refUTF16LE(c.in)), "reference")
-			assert.Equal(t, c.want, string(readAllUTF16LE(t, bytes.NewReader(c.in), 64)))
-			// Every cut of the input between two reads.
+			want := refLines([]byte(c.want))
+			assert.Equal(t, want, feedLines(t, c.in))
+			// Every cut of the input between two chunks.
 			for off := 0; off <= len(c.in); off++ {
-				assert.Equal(t, c.want, string(readAllUTF16LE(t, splitReader(c.in, off), 64)), "cut at %d", off)
+				assert.Equal(t, want, feedLines(t, c.in[:off], c.in[off:]), "cut at %d", off)
 			}
-			// One byte per read, and the smallest buffer.
-			assert.Equal(t, c.want, string(readAllUTF16LE(t, iotest.OneByteReader(bytes.NewReader(c.in)), 16)))
-			// Reads into one, two and three bytes.
+			// Chunks of one, two and three bytes.
 			for n := 1; n <= 3; n++ {
-				r := newUTF16LEReader(bytes.NewReader(c.in), 16)
-				var out []byte
-				p := make([]byte, n)
-				for {
-					k, err := r.Read(p)
-					out = append(out, p[:k]...)
-					if err == io.EOF {
-						break
-					}
-					require.NoError(t, err)
-				}
-				assert.Equal(t, c.want, string(out), "reads of %d bytes", n)
+				assert.Equal(t, want, feedLines(t, chunksOf(c.in, n)...), "chunks of %d bytes", n)
 			}
 		})
 	}
 }
 
-// A long text whose every character, pair and chunk boundary falls at
-// every offset of the reader's buffer and of the reads under it.
-func TestUTF16LEReaderChunkBoundaries(t *testing.T) {
+// A long text whose every character, pair and line end falls at every
+// offset of a chunk and of the eight-unit blocks.
+func TestUTF16LELinesChunkBoundaries(t *testing.T) {
 	var text []byte
 	for i := 0; len(text) < 600; i++ {
 		text = append(text, "abcdefghijklmnop"[:i%17]...)
-		text = append(text, []string{"é", "資", "😀", "\r\n", "\t"}[i%5]...)
+		text = append(text, []string{"é", "資", "😀", "\r\n", "\t", "\n", " 5%\r"}[i%7]...)
 	}
 	in := u16le(string(text))
 	bad := append(append(append([]byte{}, in[:100]...), 0x00, 0xDC, 0x00, 0xD8, 'x'), in[100:]...)
-	wantBad := string(refUTF16LE(bad))
-	for bufSize := 16; bufSize <= 40; bufSize++ {
-		for off := 0; off <= len(in); off += 1 + off/64 {
-			require.Equal(t, string(text), string(readAllUTF16LE(t, splitReader(in, off), bufSize)), "buffer %d, cut at %d", bufSize, off)
-			require.Equal(t, wantBad, string(readAllUTF16LE(t, splitReader(bad, min(off, len(bad))), bufSize)), "buffer %d, cut at %d", bufSize, off)
-		}
-		require.Equal(t, string(text), string(readAllUTF16LE(t, iotest.HalfReader(bytes.NewReader(in)), bufSize)))
+	want, wantBad := refLines(text), refLines(refUTF16LE(bad))
+	for off := 0; off <= len(in); off++ {
+		require.Equal(t, want, feedLines(t, in[:off], in[off:]), "cut at %d", off)
+		require.Equal(t, wantBad, feedLines(t, bad[:min(off, len(bad))], bad[min(off, len(bad)):]), "cut at %d", off)
 	}
-	// The converter alone, with every room in dst.
-	for room := 0; room <= 40; room++ {
-		var out []byte
-		src := in
-		dst := make([]byte, room)
-		for len(src) > 0 {
-			nDst, nSrc := utf16LEToUTF8(dst, src, true)
-			if nSrc == 0 {
-				require.Less(t, room, utf8.UTFMax, "no progress with room %d", room)
-				break
-			}
-			out = append(out, dst[:nDst]...)
-			src = src[nSrc:]
-		}
-		if room >= utf8.UTFMax {
-			require.Equal(t, string(text), string(out), "room %d", room)
-		}
+	for n := 1; n <= 40; n++ {
+		require.Equal(t, want, feedLines(t, chunksOf(in, n)...), "chunks of %d", n)
 	}
 }
 
-// An error from the reader underneath comes after the bytes before it.
-func TestUTF16LEReaderError(t *testing.T) {
-	r := newUTF16LEReader(io.MultiReader(bytes.NewReader(u16le("abc")), iotest.ErrReader(io.ErrUnexpectedEOF)), 64)
-	out, err := io.ReadAll(r)
+// A line longer than maxLine is cut at maxLine bytes; the next line is
+// whole.
+func TestUTF16LELinesLongLine(t *testing.T) {
+	long := strings.Repeat("abcdefgh", maxLine/8+100)
+	got := feedLines(t, u16le(long+"x\r\nnext\r\n"))
+	assert.Equal(t, long[:maxLine]+"\nnext\n", got)
+	long = strings.Repeat("é", maxLine)
+	lines := strings.Split(feedLines(t, chunksOf(u16le(long+"\nnext"), 4097)...), "\n")
+	require.Len(t, lines, 3)
+	assert.LessOrEqual(t, len(lines[0]), maxLine)
+	assert.True(t, utf8.ValidString(lines[0]))
+	assert.Equal(t, "next", lines[1])
+}
+
+// A read error from the log comes out of ParseLog.
+func TestParseLogUTF16LEReadError(t *testing.T) {
+	r := io.MultiReader(bytes.NewReader(append([]byte{0xFF, 0xFE}, u16le("abc")...)), iotest.ErrReader(io.ErrUnexpectedEOF))
+	_, err := ParseLog(r, LogOptions{})
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	assert.Equal(t, "abc", string(out))
 }
 
 // A UTF-16LE log is read the same with a /UNILOG byte order mark whatever
@@ -183,17 +206,18 @@ func TestParseLogUTF16LECuts(t *testing.T) {
 	}
 }
 
-func FuzzUTF16LEReader(f *testing.F) {
+func FuzzUTF16LELines(f *testing.F) {
 	for _, c := range utf16Cases {
 		f.Add(c.in, uint16(0), uint8(16))
 	}
 	f.Add(u16le("ROBOCOPY     ::     Robust File Copy for Windows\r\n\t    New File  \t\t     100\tá😀.txt\r\n"), uint16(7), uint8(17))
-	f.Fuzz(func(t *testing.T, data []byte, cut uint16, bufSize uint8) {
-		got := readAllUTF16LE(t, splitReader(data, int(cut)%(len(data)+1)), int(bufSize))
-		require.Equal(t, refUTF16LE(data), got)
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16, chunk uint8) {
+		off := int(cut) % (len(data) + 1)
+		want := refUTF16LE(data)
+		require.Equal(t, refLines(want), feedLines(t, data[:off], data[off:]))
+		require.Equal(t, refLines(want), feedLines(t, chunksOf(data, max(int(chunk), 1))...))
 		if !lowLowPair(data) {
-			require.Equal(t, xtextUTF16LE(t, data), got)
+			require.Equal(t, refLines(xtextUTF16LE(t, data)), feedLines(t, data))
 		}
-		require.True(t, utf8.Valid(got))
 	})
 }
