@@ -28,6 +28,12 @@ type Rule struct {
 // learn is the folder of the diskshadow command reference on Microsoft Learn.
 const learn = "https://learn.microsoft.com/windows-server/administration/windows-commands/"
 
+// vssContexts is the VSS API page of the contexts diskshadow's set context
+// selects: VSS_CTX_BACKUP, "the standard backup context", is nonpersistent
+// with writers; VSS_CTX_CLIENT_ACCESSIBLE is "created without writer
+// involvement".
+const vssContexts = "https://learn.microsoft.com/windows/win32/api/vss/ne-vss-vss_snapshot_context"
+
 // Rules lists every lint rule, errors first. Rules kept in their own files
 // add themselves with registerRule.
 var Rules = []Rule{
@@ -40,7 +46,7 @@ var Rules = []Rule{
 	{"bad-syntax", SevError, "an unknown option or a missing or extra argument",
 		learn + "set-context, set-option, add-volume, expose, delete-shadows, list_2 ... (each command's Syntax)"},
 	{"expose-not-persistent", SevError, "expose of a shadow copy that is not persistent (no set context means the default, non-persistent one)",
-		learn + "expose (\"Exposes a persistent shadow copy\"), " + learn + "set-context"},
+		learn + "expose (\"Exposes a persistent shadow copy\"), " + learn + "set-context, " + vssContexts + " (VSS_CTX_BACKUP, the standard context, is nonpersistent)"},
 	{"undefined-alias", SevError, "%alias% used before create (or load metadata) defines it, or never defined",
 		learn + "add_1 (\"Aliases are not added to the alias environment until the shadow copy is created\"), " + learn + "load-metadata"},
 	{"duplicate-alias", SevError, "an alias defined twice, or named like a variable diskshadow sets itself",
@@ -52,7 +58,7 @@ var Rules = []Rule{
 	{"too-many-volumes", SevError, "more than 64 volumes in one shadow copy set",
 		"https://learn.microsoft.com/windows/win32/api/vsbackup/nf-vsbackup-ivssbackupcomponents-addtosnapshotset (64 volumes per set)"},
 	{"verify-without-writers", SevError, "writer verify in a context without writers",
-		learn + "set-context (\"nowriters: Specifies that all writers are excluded\"), " + learn + "writer"},
+		learn + "set-context (\"nowriters: Specifies that all writers are excluded\"), " + learn + "writer, " + vssContexts + " (clientaccessible: \"created without writer involvement\")"},
 	{"option-conflict", SevError, "noautorecover with txfrecover or rollbackrecover, or differential with plex",
 		learn + "set-option"},
 	{"delete-all", SevError, "delete shadows all deletes every shadow copy on the server",
@@ -74,7 +80,7 @@ var Rules = []Rule{
 	{"end-before-exec", SevWarning, "end backup before exec: writers are told of a backup that has not been copied yet",
 		learn + "end-backup, " + learn + "exec (\"used to duplicate or restore data as part of a backup\")"},
 	{"backup-nowriters", SevWarning, "begin backup under nowriters: no writer takes part, so nothing gets backup semantics",
-		learn + "set-context (\"nowriters: Specifies that all writers are excluded\"), " + learn + "begin-backup"},
+		learn + "set-context (\"nowriters: Specifies that all writers are excluded\"), " + learn + "begin-backup, " + vssContexts + " (clientaccessible: \"created without writer involvement\")"},
 	{"no-writer-verify", SevWarning, "writers excluded, or a full backup, without any writer verify: a writer whose volumes are not all in the set is left out without an error",
 		learn + "writer (\"The backup ... will fail if the writer or component is not included\"), docs/WINDOWS.md (the exclusion messages of real logs)"},
 	{"path-with-spaces", SevWarning, "a path with spaces that is not in double quotes: diskshadow splits it into words",
