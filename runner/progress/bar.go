@@ -18,6 +18,7 @@ import (
 // fraction would mislead).
 type barView struct {
 	p       *mpb.Progress
+	out     io.Writer
 	mu      sync.Mutex
 	bars    map[int]*mpb.Bar
 	text    map[int]string // what each bar's decorator shows
@@ -29,6 +30,7 @@ const barScale = 1000
 
 func newBarView(out io.Writer) *barView {
 	return &barView{
+		out:  out,
 		p:    mpb.New(mpb.WithOutput(out), mpb.WithAutoRefresh(), mpb.WithRefreshRate(250*time.Millisecond), mpb.WithWidth(100)),
 		bars: map[int]*mpb.Bar{}, text: map[int]string{}, current: map[int]string{},
 	}
@@ -104,4 +106,20 @@ func (v *barView) close() {
 		b.Abort(false)
 	}
 	v.p.Wait()
+}
+
+// console is the writer other output goes through while the bars show:
+// above them, or straight to the output should mpb have stopped (it stops
+// rendering when it cannot read the console's size): output is never
+// lost to the bar.
+type console struct {
+	p   *mpb.Progress
+	out io.Writer
+}
+
+func (c console) Write(b []byte) (int, error) {
+	if n, err := c.p.Write(b); err == nil {
+		return n, nil
+	}
+	return c.out.Write(b)
 }

@@ -146,7 +146,7 @@ func Start(opts Options) *Tracker {
 // above the bar on a terminal, else straight to Out.
 func (t *Tracker) Console(fallback io.Writer) io.Writer {
 	if t.bar != nil {
-		return t.bar.p
+		return console{p: t.bar.p, out: t.bar.out}
 	}
 	return fallback
 }
