@@ -254,13 +254,46 @@ func isWinAbs(p string) bool {
 }
 
 // overlaps reports whether a and b are the same folder or one is inside
-// the other (case-insensitive, either separator).
+// the other (case-insensitive, either separator), compared as Windows
+// resolves them: without a \\?\ or \\.\ prefix, '.' and '..' parts
+// applied, trailing dots and spaces of each part dropped.
 func overlaps(a, b string) bool {
-	norm := func(p string) string {
-		return strings.ToLower(strings.TrimRight(strings.ReplaceAll(p, "/", `\`), `\`)) + `\`
-	}
-	na, nb := norm(a), norm(b)
+	na, nb := winNorm(a), winNorm(b)
 	return strings.HasPrefix(na, nb) || strings.HasPrefix(nb, na)
+}
+
+// winNorm is a path as overlaps compares it, ending in '\'.
+func winNorm(p string) string {
+	p = strings.ToLower(strings.ReplaceAll(p, "/", `\`))
+	for _, pre := range []string{`\\?\unc\`, `\\.\unc\`, `\\?\`, `\\.\`} {
+		if strings.HasPrefix(p, pre) {
+			if strings.HasSuffix(pre, `unc\`) {
+				p = `\\` + p[len(pre):]
+			} else {
+				p = p[len(pre):]
+			}
+			break
+		}
+	}
+	lead := ""
+	for strings.HasPrefix(p, `\`) {
+		lead, p = lead+`\`, p[1:]
+	}
+	var parts []string
+	for _, part := range strings.Split(p, `\`) {
+		switch {
+		case part == "" || part == ".":
+		case part == "..":
+			if len(parts) > 1 {
+				parts = parts[:len(parts)-1]
+			}
+		default:
+			if t := strings.TrimRight(part, ". "); t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	return lead + strings.Join(parts, `\`) + `\`
 }
 
 // robocopy runs one robocopy from -> o.To with the log, and reads it.

@@ -13,6 +13,7 @@ import (
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/robocmd"
+	"github.com/vssmirror/vssmirror/runner/manifest"
 )
 
 // KeptResult is what KeepDeleted moved.
@@ -62,6 +63,14 @@ func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Ti
 		return nil, fmt.Errorf("the /L pass's log: %w", err)
 	}
 	defer f.Close()
+	// Like the deletion guard: a pass without its summary (robocopy
+	// failed, the log was cut) does not say everything /MIR would delete.
+	if l, err := robocmd.ParseLog(f, robocmd.LogOptions{}); err != nil || len(l.Jobs) == 0 || !l.Jobs[len(l.Jobs)-1].Summary {
+		return nil, fmt.Errorf("the /L pass %s did not finish (no summary): cannot tell what /MIR would delete, so nothing is kept and the source is not mirrored", listLog)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("the /L pass's log: %w", err)
+	}
 	res := &KeptResult{Folder: dshgen.WinJoin(sp.DeletedDir(), RunDate(runDir, now))}
 	var moved []string // folders moved: what was under them went with them
 	root := strings.TrimRight(sp.SetRoot, `\/`)
@@ -72,6 +81,12 @@ func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Ti
 			}
 		}
 		rel := p[len(root)+1:]
+		// The log is input: a path that climbs out of the set ('..') or
+		// names a stream (':') is not one robocopy listed; moving it could
+		// take a file from anywhere. Refuse it, and so the source.
+		if err := manifest.CheckPath(strings.ReplaceAll(rel, "/", `\`)); err != nil {
+			return fmt.Errorf("the /L log %s names %q: %v; not a path under the set robocopy would list", listLog, p, err)
+		}
 		if first, _, _ := strings.Cut(strings.ReplaceAll(rel, "/", `\`), `\`); strings.EqualFold(first, job.StoryDir) {
 			return nil // never the story itself
 		}

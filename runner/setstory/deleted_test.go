@@ -23,9 +23,16 @@ func keepFixture(t *testing.T) (*fixture, string, string) {
 	log := filepath.Join(f.runDir, "fs-guard-1.log")
 	put(t, log, "   Source : S\\\r\n\t    New File  \t\t 5\t"+f.snap+"/new.txt\r\n"+
 		"\t  *EXTRA File \t\t 21\t"+dest+"/gone.txt\r\n\t*EXTRA Dir   -1\t"+dest+"/old/\r\n\t  *EXTRA File \t\t 1\t"+dest+"/old/x.txt\r\n"+
-		"\t  *EXTRA File \t\t 1\t"+dest+"/vanished.txt\r\n")
+		"\t  *EXTRA File \t\t 1\t"+dest+"/vanished.txt\r\n"+listSummary)
 	return f, dest, log
 }
+
+// listSummary ends a /L pass's log that finished.
+const listSummary = "------------------------------------------------------------------------------\r\n\r\n" +
+	"               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n" +
+	"    Dirs :         1         0         1         0         0         1\r\n" +
+	"   Files :         1         1         0         0         0         3\r\n" +
+	"   Bytes :         5         5         0         0         0        23\r\n"
 
 func TestKeepDeleted(t *testing.T) {
 	f, dest, log := keepFixture(t)
@@ -61,4 +68,32 @@ func TestKeepDeletedFailureIsAnError(t *testing.T) {
 	require.Error(t, err)
 	_, err = KeepDeleted(f.plan, 9, log, f.runDir, time.Now(), &strings.Builder{})
 	assert.ErrorContains(t, err, "no source 9")
+}
+
+// The /L log is input: a line naming a path under the destination that
+// climbs out of it ('..') or names a stream (':') must not move a file
+// from outside the set (review A). The source is then not mirrored.
+func TestKeepDeletedRefusesPathsLeavingTheSet(t *testing.T) {
+	for _, rel := range []string{"/../../../victim.txt", "/sub/../../../../victim.txt", "/./../../../victim.txt"} {
+		t.Run(rel, func(t *testing.T) {
+			f, dest, log := keepFixture(t)
+			victim := filepath.Join(f.root, "victim.txt")
+			put(t, victim, "not the set's")
+			put(t, log, "   Source : S\\\r\n\t  *EXTRA File \t\t 13\t"+dest+rel+"\r\n"+listSummary)
+			_, err := KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &strings.Builder{})
+			assert.ErrorContains(t, err, "not a path under the set")
+			assert.FileExists(t, victim, "a file outside the set was moved")
+		})
+	}
+}
+
+// A /L pass that did not finish (no summary: robocopy failed, the log was
+// cut) does not say what /MIR would delete: nothing is kept and the
+// source is refused, as the deletion guard refuses it (review A).
+func TestKeepDeletedRefusesAnUnfinishedListing(t *testing.T) {
+	f, dest, log := keepFixture(t)
+	put(t, log, "\t  *EXTRA File \t\t 21\t"+dest+"/gone.txt\r\n")
+	_, err := KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &strings.Builder{})
+	assert.ErrorContains(t, err, "did not finish")
+	assert.FileExists(t, filepath.Join(dest, "gone.txt"), "nothing moved")
 }
