@@ -39,6 +39,7 @@ func exitStatusHelp() string {
 			fmt.Fprintf(&b, "   %d  run: %s (event ID %d)\n", o.ExitCode(), o.Meaning(), o.EventID())
 		}
 	}
+	fmt.Fprintf(&b, "   %d  restore: robocopy did not copy everything (see the restore's log); run: also when the set's story (_vssmirror) could not be written\n", report.CopyFailed.ExitCode())
 	fmt.Fprintf(&b, "   %d  verify: the backup set does not match its manifest (missing, extra, size, time or hash), or its manifest is missing or not valid\n", exitDamaged)
 	return strings.TrimRight(b.String(), "\n")
 }
