@@ -87,6 +87,9 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	if err != nil {
 		return err
 	}
+	if d := c.Duration("progress-every"); d < 0 {
+		return usagef("--progress-every %s: give a positive interval such as 30s (0 = the default, 30s)", d)
+	}
 	// The report's folder must exist before the run: a report that cannot
 	// be written after a backup would make the exit code disagree with the
 	// history, metrics and event already recorded.
