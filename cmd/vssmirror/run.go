@@ -75,10 +75,16 @@ func cleanupCommand() *cli.Command {
 	}
 }
 
-// isTerminal reports whether w is a console (a bar can be redrawn there).
+// isTerminal reports whether w is a console a bar can be redrawn on: one
+// that tells its size (a console of 0 rows would show no bar at all, so it
+// gets the plain lines).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	cols, rows, err := term.GetSize(int(f.Fd()))
+	return err == nil && cols > 0 && rows > 0
 }
 
 // doRun reads the flags into runner.Options, runs fn and writes the report.
