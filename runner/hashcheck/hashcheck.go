@@ -123,6 +123,7 @@ func CopiedFromLog(logPath, root string, max int) ([]string, error) {
 	prefix := strings.ToLower(strings.TrimRight(root, `\/`)) + `\`
 	lastJob := -1
 	var files []string
+	var bad error
 	_, err = robocmd.ParseLog(f, robocmd.LogOptions{OnFile: func(job int, class, path string) {
 		if job != lastJob {
 			lastJob, files = job, files[:0]
@@ -134,10 +135,19 @@ func CopiedFromLog(logPath, root string, max int) ([]string, error) {
 		if len(files) >= max || !strings.HasPrefix(strings.ToLower(path), prefix) {
 			return
 		}
-		files = append(files, filepath.FromSlash(strings.ReplaceAll(path[len(prefix):], `\`, "/")))
+		rel := path[len(prefix):]
+		if cerr := manifest.CheckPath(rel); cerr != nil {
+			// The log is input: '..' would hash files outside both folders.
+			bad = fmt.Errorf("robocopy's log %s names %q: %v; not a path under %s robocopy writes", logPath, path, cerr, root)
+			return
+		}
+		files = append(files, filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/")))
 	}})
 	if err != nil {
 		return nil, fmt.Errorf("reading robocopy's log %s: %w", logPath, err)
+	}
+	if bad != nil {
+		return nil, bad
 	}
 	return files, nil
 }
