@@ -63,6 +63,10 @@ func TestHookWrappersAndExecOrder(t *testing.T) {
 	assert.Contains(t, pre, "set \"VSSMIRROR_SET=Monday\"\r\n")
 	assert.Contains(t, pre, "set \"VSSMIRROR_SNAPSHOT_E=Z:\"\r\n")
 	assert.NotContains(t, pre, "eseutil", "built-in checks only in the verify wrapper")
+	// The hook's output reaches diskshadow's stream, which the runner parses
+	// for shadows, deletions and commands: never raw, each line prefixed.
+	assert.NotContains(t, pre, `type "%VSSM_LOGDIR%\ex-pre_snapshot.out.log"`)
+	assert.Contains(t, pre, "for /f \"usebackq delims=\" %%L in (\"%VSSM_LOGDIR%\\ex-pre_snapshot.out.log\") do echo [hook] %%L\r\n")
 	post := files["ex-post_snapshot.cmd"]
 	assert.Contains(t, post, "C:\\Windows\\System32\\net.exe start Domino <nul", "an .exe runs directly, without call")
 	ver := files["ex-verify.cmd"]

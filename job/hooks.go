@@ -30,6 +30,14 @@ func IsBatch(program string) bool {
 	return strings.HasSuffix(l, ".cmd") || strings.HasSuffix(l, ".bat")
 }
 
+// runsAndWaits reports whether cmd.exe runs program itself and waits for
+// its exit code: a program or a batch script, not a file it opens by
+// association.
+func runsAndWaits(program string) bool {
+	l := strings.ToLower(program)
+	return IsBatch(l) || strings.HasSuffix(l, ".exe") || strings.HasSuffix(l, ".com")
+}
+
 // hooks checks the hooks section: each hook is a program given by its
 // absolute path and its arguments, every entry quotable for cmd.exe.
 func (v *validator) hooks() {
@@ -49,6 +57,10 @@ func (v *validator) hooks() {
 				}
 				if strings.ContainsAny(a[2:], `<>|?*:`) || strings.Contains(a, "/") {
 					v.add(ff, "%q is not a valid Windows path", a)
+					continue
+				}
+				if !runsAndWaits(a) {
+					v.add(ff, "%q is neither a program (.exe, .com) nor a batch script (.cmd, .bat): cmd.exe would hand it to its file association, which need not run it (a .ps1 opens in Notepad) nor report its exit code; run it through its interpreter, e.g. ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-File', '%s']", a, a)
 					continue
 				}
 			}

@@ -21,6 +21,8 @@ func TestHookAndVerifyRules(t *testing.T) {
 		{"quote in argument", base + "hooks:\n  verify: ['C:\\check.exe', 'a\"b']\n", []string{`8: hooks.verify[1]: it contains '"'`}},
 		{"caret in a call argument", base + "hooks:\n  post_snapshot: ['C:\\resume.cmd', 'a^b']\n", []string{`8: hooks.post_snapshot[1]: it contains '^'`}},
 		{"caret for an exe is fine", base + "hooks:\n  post_snapshot: ['C:\\resume.exe', 'a^b']\n", nil},
+		{"script opened by association", base + "hooks:\n  pre_snapshot: ['C:\\Scripts\\quiesce.ps1']\n", []string{`8: hooks.pre_snapshot[0]: "C:\\Scripts\\quiesce.ps1" is neither a program (.exe, .com) nor a batch script`}},
+		{"program without an extension", base + "hooks:\n  verify: ['C:\\Scripts\\check']\n", []string{`is neither a program`}},
 		{"timeout range", base + "hooks:\n  timeout_seconds: 0\n", []string{`8: hooks.timeout_seconds: 0 is out of range 1-86400`}},
 		{"verify on", base + "verify:\n  on: nas\n", []string{`8: verify.on: "nas": use snapshot`}},
 		{"eseutil path relative", base + "verify:\n  eseutil: true\n  eseutil_path: eseutil.exe\n", []string{`9: verify.eseutil_path: "eseutil.exe" must be the absolute path`}},

@@ -287,7 +287,9 @@ func (p *logParser) decodedLine(b []byte, cr bool) {
 // over the line with bare CRs), drops progress segments, decodes the rest
 // and hands each to the state machine.
 func (p *logParser) rawLine(b []byte) {
-	b = bytes.TrimRight(b, "\r\n")
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1] // the line end (bytes.TrimRight builds a set per call)
+	}
 	if bytes.IndexByte(b, '\r') < 0 {
 		p.line(p.decode(b))
 		return

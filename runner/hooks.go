@@ -200,6 +200,14 @@ func (r *run) judgeHooks(outcome report.Outcome, timedOut string, out *output.Ou
 			if failedKind == "" {
 				failedKind = h.Kind
 			}
+		} else if res.Ran && res.ExitCode == nil && outcome != report.Timeout && outcome != report.Interrupted {
+			// No result file and no timeout: the wrapper was cut short. A
+			// called .cmd that ends with `exit N` (no /b) ends the wrapper
+			// itself, before the result and the checks after the hook.
+			r.errorf("hook", "the %s hook's wrapper ended before it recorded the hook's exit code (%s): does the script end with `exit` instead of `exit /b`? `exit` ends the wrapper too, so what should follow the hook did not run", h.Kind, orText(res.Message, "no result file"))
+			if failedKind == "" {
+				failedKind = h.Kind
+			}
 		} else if res.ExitCode != nil && *res.ExitCode != 0 {
 			r.errorf("hook", "the %s hook exited %d: %s", h.Kind, *res.ExitCode, strings.Join(lastOr(res.Output, "no output"), " | "))
 			if failedKind == "" {
@@ -380,6 +388,13 @@ func execReached(out *output.Output, h *dshgen.HookPlan) bool {
 	}
 	f := strings.Fields(out.LastCommand)
 	return len(f) >= 2 && strings.EqualFold(f[0], "exec") && strings.EqualFold(filepath.Base(strings.ReplaceAll(f[1], `\`, "/")), h.Name)
+}
+
+// preHookStarted reports whether the pre_snapshot hook's wrapper started
+// its command in this run (its start file exists).
+func (r *run) preHookStarted() bool {
+	pre := r.bundle.Plan.PreHook
+	return pre != nil && pre.Line != "" && fileExists(filepath.Join(r.rep.RunDir, pre.Started))
 }
 
 // keepResumePromise runs the post_snapshot hook itself when the

@@ -422,6 +422,10 @@ func (r *run) snapshotAndCopy(ctx context.Context) report.Outcome {
 		if attempt > len(r.opts.Retry) || res.Killed || len(res.Output.Shadows) > 0 || !inProgress(res.Output) {
 			break
 		}
+		if r.preHookStarted() {
+			r.note("not retried: the pre_snapshot hook ran, and a retry would run it again before the post_snapshot hook resumed the application")
+			break
+		}
 		wait := r.opts.Retry[attempt-1]
 		r.say("another snapshot is in progress (VSS_E_SNAPSHOT_SET_IN_PROGRESS); retrying in %s", wait)
 		select {

@@ -9,9 +9,6 @@ import (
 	"github.com/vssmirror/vssmirror/job"
 )
 
-// version is set by the build (-ldflags "-X main.version=...").
-var version = "dev"
-
 // run builds the app, runs it with args and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	return exitCode(newApp(stdout, stderr).Run(args), stderr)
@@ -22,7 +19,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:    "vssmirror",
 		Usage:   "back up a live Windows Server: VSS snapshot with diskshadow, robocopy mirror, cleanup",
-		Version: version,
+		Version: versionLine(),
 		Description: "vssmirror turns one declarative job file into reviewable diskshadow (.dsh) and cmd.exe\n" +
 			"scripts that snapshot the job's volumes, mirror the frozen snapshot with robocopy /MIR,\n" +
 			"and remove the snapshot again. Start with `vssmirror init`.",

@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/vssmirror/vssmirror/runner"
 	"github.com/vssmirror/vssmirror/runner/history"
 )
 
@@ -37,7 +36,7 @@ func historyCommand() *cli.Command {
 			if c.Int("last") < 0 {
 				return usagef("--last %d: give a number of runs, 0 for all", c.Int("last"))
 			}
-			o := history.Options{Job: j.Name, StateDir: cmp.Or(c.String("state-dir"), runner.DefaultStateDir()),
+			o := history.Options{Job: j.Name, StateDir: stateDirOf(c),
 				ScriptsDir: cmp.Or(c.String("scripts-dir"), j.ScriptsDir), Last: c.Int("last")}
 			h, err := history.Read(o)
 			if err != nil {

@@ -75,10 +75,16 @@ func cleanupCommand() *cli.Command {
 	}
 }
 
-// isTerminal reports whether w is a console (a bar can be redrawn there).
+// isTerminal reports whether w is a console a bar can be redrawn on: one
+// that tells its size (a console of 0 rows would show no bar at all, so it
+// gets the plain lines).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	cols, rows, err := term.GetSize(int(f.Fd()))
+	return err == nil && cols > 0 && rows > 0
 }
 
 // doRun reads the flags into runner.Options, runs fn and writes the report.
@@ -86,6 +92,9 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	j, err := loadJob(c)
 	if err != nil {
 		return err
+	}
+	if d := c.Duration("progress-every"); d < 0 {
+		return usagef("--progress-every %s: give a positive interval such as 30s (0 = the default, 30s)", d)
 	}
 	// The report's folder must exist before the run: a report that cannot
 	// be written after a backup would make the exit code disagree with the

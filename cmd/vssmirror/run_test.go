@@ -99,3 +99,14 @@ func TestReportFolderMustExist(t *testing.T) {
 	assert.Contains(t, stderr, "does not exist")
 	assert.NoDirExists(t, filepath.Join(dir, "state"), "nothing ran")
 }
+
+// A negative --progress-every is refused before anything runs (0 keeps the
+// default of 30 seconds).
+func TestProgressEveryMustNotBeNegative(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", os.Args[0],
+		"--state-dir", filepath.Join(dir, "state"), "--progress-every", "-5s")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "--progress-every -5s")
+	assert.NoDirExists(t, filepath.Join(dir, "state"), "nothing ran")
+}

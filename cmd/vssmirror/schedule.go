@@ -23,6 +23,8 @@ func scheduleCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "XML file to write (default <name>-task.xml)"},
 			&cli.StringFlag{Name: "exe", Usage: "absolute path of vssmirror.exe on the server (default this program)"},
 			&cli.StringFlag{Name: "job-path", Usage: "absolute path of the job file on the server (default --config made absolute)"},
+			&cli.StringFlag{Name: "prom", Usage: `the scheduled run writes its metrics to this file (run --prom), e.g. in windows_exporter's textfile folder; absolute path on the server`},
+			&cli.StringFlag{Name: "report", Usage: "the scheduled run writes its JSON report to this file (run --report; its folder must exist); absolute path on the server"},
 		},
 		Action: func(c *cli.Context) error {
 			j, err := loadJob(c, "at")
@@ -45,7 +47,8 @@ func scheduleCommand() *cli.Command {
 				days = strings.Split(d, ",")
 			}
 			data, cmd, err := taskxml.Schedule(taskxml.Options{JobName: j.Name, ConfigPath: jobPath, Exe: exe, WorkDir: j.ScriptsDir,
-				At: c.String("at"), Days: days, User: c.String("user"), TimeLimit: j.TaskTimeLimit()}, out)
+				At: c.String("at"), Days: days, User: c.String("user"), Prom: c.String("prom"), Report: c.String("report"),
+				TimeLimit: j.TaskTimeLimit()}, out)
 			if err != nil {
 				return usagef("%v", err)
 			}

@@ -131,6 +131,7 @@ func TestRules(t *testing.T) {
 		{"backup-nowriters", dsh(replace(replace(good, 3), 0, "set context persistent nowriters")...), []string{"4:backup-nowriters"}, dsh(good...)},
 		{"no-writer-verify", dsh(replace(good, 3, "writer exclude {e8132975-6f93-4464-a53e-1050253ae220}")...), []string{"4:no-writer-verify"}, dsh(replace(good, 3, "writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "writer exclude {e8132975-6f93-4464-a53e-1050253ae220}")...)},
 		{"no-writer-verify", dsh(replace(good, 3)...), []string{"4:no-writer-verify"}, dsh(replace(replace(replace(good, 9), 4), 3)...)},
+		{"alias-hides-variable", dsh(replace(replace(good, 7, "expose %temp% S:"), 5, "add volume D: alias temp")...), []string{"6:alias-hides-variable"}, dsh(replace(replace(good, 7, "expose %temp% S:", "delete shadows exposed S:"), 5, "add volume D: alias temp")[:9]...)},
 		{"reset-discards", dsh(append([]string{"set verbose off", "reset"}, good...)...), []string{"1:reset-discards"}, dsh(append([]string{"set verbose off", "list writers status", "reset"}, good...)...)},
 		{"reset-discards", dsh(append([]string{"set context persistent", "add volume C: alias c", "reset"}, good[1:]...)...), []string{"1:reset-discards", "2:reset-discards"}, dsh(append([]string{"set verbose on", "reset"}, good[2:]...)...)},
 		{"lf-cut", strings.Join(good, "\n") + "\n", []string{"1:lf-cut", "2:lf-cut", "3:lf-cut", "4:lf-cut", "5:lf-cut", "6:lf-cut", "7:lf-cut", "8:lf-cut", "9:lf-cut", "10:lf-cut", "11:lf-cut", "12:lf-cut"}, dsh(good...)},

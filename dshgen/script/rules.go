@@ -85,6 +85,8 @@ var Rules = []Rule{
 		learn + "writer (\"The backup ... will fail if the writer or component is not included\"), docs/WINDOWS.md (the exclusion messages of real logs)"},
 	{"path-with-spaces", SevWarning, "a path with spaces that is not in double quotes: diskshadow splits it into words",
 		learn + "writer (quotes a name with spaces), " + learn + "set-metadata, " + learn + "exec"},
+	{"alias-hides-variable", SevWarning, "an alias named like an environment variable (TEMP, PATH, ...) that an exec'd script then sees set to a shadow copy ID",
+		learn + "add-volume (\"an environment variable links the alias to the shadow ID\"), " + learn + "exec"},
 	{"reset-discards", SevWarning, "a setting that reset throws away before anything used it",
 		learn + "reset (\"you will lose state information from commands, such as add, set, load, or writer\")"},
 	{"no-metadata", SevInfo, "writers take part but no set metadata: diskshadow writes the writer metadata to a dated .cab in the current folder",

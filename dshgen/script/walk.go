@@ -15,6 +15,14 @@ import (
 // (A job never reaches it: its sources use at most the 23 letters D-Z.)
 const maxVolumes = 64
 
+// systemVars are environment variables Windows sets for every process; an
+// alias of the same name replaces them for the scripts exec runs.
+var systemVars = map[string]bool{
+	"TEMP": true, "TMP": true, "PATH": true, "PATHEXT": true, "COMSPEC": true, "SYSTEMROOT": true,
+	"SYSTEMDRIVE": true, "WINDIR": true, "PROGRAMDATA": true, "PROGRAMFILES": true, "USERPROFILE": true,
+	"APPDATA": true, "LOCALAPPDATA": true, "COMPUTERNAME": true, "USERNAME": true, "USERDOMAIN": true,
+}
+
 // wellKnownVars are environment variables a script may use without defining.
 var wellKnownVars = map[string]bool{
 	"TEMP": true, "TMP": true, "SYSTEMROOT": true, "SYSTEMDRIVE": true, "WINDIR": true,
@@ -77,6 +85,7 @@ type walkState struct {
 	backupNoW   bool // begin backup was reported under nowriters
 	writerUse   int  // line of the first create with writers and no set metadata
 	execs       []execAt
+	hiding      map[string]int // system variable names used as aliases -> line
 	settings    []*setting
 	discarded   []discard
 	lastDelete  int
@@ -360,6 +369,12 @@ func (l *linter) defineAlias(st *walkState, name string, line int) {
 		return
 	}
 	st.aliases[key] = line
+	if systemVars[up] {
+		if st.hiding == nil {
+			st.hiding = map[string]int{}
+		}
+		st.hiding[up] = line
+	}
 }
 
 func (l *linter) addVolume(st *walkState, s Statement) {
@@ -523,6 +538,12 @@ func (l *linter) exec(st *walkState, s Statement) {
 		l.add(s.Line, "bad-syntax", "exec needs the path of a .cmd or .bat script")
 	case len(s.Args) > 1 && !s.Quoted[0] && !execExt.MatchString(s.Args[0]):
 		l.add(s.Line, "path-with-spaces", "%q holds spaces but is not in double quotes: diskshadow runs %q; write exec \"%s\"", strings.Join(s.Args, " "), s.Args[0], strings.Join(s.Args, " "))
+	}
+	for name, line := range st.hiding {
+		if st.env[strings.ToLower(name)] {
+			l.add(line, "alias-hides-variable", "alias %s is also the name of the %%%s%% environment variable: once create sets it, the script exec runs at line %d sees %%%s%% as a shadow copy ID; choose another alias", strings.ToLower(name), name, s.Line, name)
+			delete(st.hiding, name)
+		}
 	}
 	at := execAt{line: s.Line}
 	for _, sh := range st.shadows {

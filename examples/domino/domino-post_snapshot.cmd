@@ -29,7 +29,8 @@ echo [vssmirror] post_snapshot hook: C:\Windows\System32\net.exe start "Lotus Do
 C:\Windows\System32\net.exe start "Lotus Domino Server (DominoData)" <nul >"%VSSM_LOGDIR%\domino-post_snapshot.out.log" 2>&1
 set "VSSM_HRC=%ERRORLEVEL%"
 >"%VSSM_LOGDIR%\domino-post_snapshot.rc" echo %VSSM_HRC%
-type "%VSSM_LOGDIR%\domino-post_snapshot.out.log"
+rem The hook's output, each line prefixed: diskshadow's own lines are read from this stream.
+for /f "usebackq delims=" %%L in ("%VSSM_LOGDIR%\domino-post_snapshot.out.log") do echo [hook] %%L
 if not "%VSSM_HRC%"=="0" goto vssm_hookfailed
 echo [vssmirror] post_snapshot hook: exit 0
 if "%VSSM_FAIL%"=="1" goto vssm_checkfailed

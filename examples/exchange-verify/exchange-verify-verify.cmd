@@ -29,7 +29,8 @@ echo [vssmirror] verify hook: C:\Scripts\check-dag-health.cmd -Server SRV01
 call C:\Scripts\check-dag-health.cmd -Server SRV01 <nul >"%VSSM_LOGDIR%\exchange-verify-verify.out.log" 2>&1
 set "VSSM_HRC=%ERRORLEVEL%"
 >"%VSSM_LOGDIR%\exchange-verify-verify.rc" echo %VSSM_HRC%
-type "%VSSM_LOGDIR%\exchange-verify-verify.out.log"
+rem The hook's output, each line prefixed: diskshadow's own lines are read from this stream.
+for /f "usebackq delims=" %%L in ("%VSSM_LOGDIR%\exchange-verify-verify.out.log") do echo [hook] %%L
 if not "%VSSM_HRC%"=="0" goto vssm_hookfailed
 echo [vssmirror] verify hook: exit 0
 

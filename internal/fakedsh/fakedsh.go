@@ -54,7 +54,9 @@
 //	                   the double writes the source's real /UNILOG+ log
 //	                   (slowly with ROBODOUBLE_SLOW)
 //	FAKEDSH_HOOKS      off Windows, how the hook wrappers' commands end:
-//	                   KIND:CODE or KIND:hang, comma-separated, e.g.
+//	                   KIND:CODE, KIND:hang or KIND:exit=CODE (the
+//	                   script ended the wrapper with `exit CODE`, no /b:
+//	                   no .rc file), comma-separated, e.g.
 //	                   "pre_snapshot:0,verify:3" (default 0). The double
 //	                   plays the wrapper's contract (dshgen.HookPlan): the
 //	                   .started file, the command's output, the .rc file,
@@ -704,6 +706,13 @@ func (f *fake) hook(kind, path string) int {
 		for {
 			time.Sleep(time.Hour)
 		}
+	}
+	if n, ok := strings.CutPrefix(spec, "exit="); ok {
+		// A called batch script that ends with `exit N` (no /b) ends the
+		// wrapper's cmd.exe with N: no result file is written.
+		code, _ := strconv.Atoi(n)
+		os.WriteFile(filepath.Join(dir, base+".out.log"), []byte(kind+" hook output\r\n"), 0o644)
+		return code
 	}
 	code, _ := strconv.Atoi(spec)
 	os.WriteFile(filepath.Join(dir, base+".out.log"), []byte(fmt.Sprintf("%s hook output\r\nexiting %d\r\n", kind, code)), 0o644)

@@ -74,7 +74,16 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-func (p Problem) String() string { return p.File + ": " + p.Message }
+// String is the problem's line for a console or a page: a control
+// character (a terminal escape in a collected file's name) shows as '?'.
+func (p Problem) String() string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, p.File+": "+p.Message)
+}
 
 // Fleet is every job found under Dir, worst first.
 type Fleet struct {
@@ -195,11 +204,18 @@ func (sc *scan) reports() (histories []string, err error) {
 	paths := make(chan string, 64)
 	results := make(chan found, 64)
 	var walkErr error
+	// A --reports that is a link to a folder (a symlink, a junction) is
+	// walked through: WalkDir follows no link, but one named with a
+	// trailing separator is the folder itself. Links below it stay unfollowed.
+	root := sc.o.Dir
+	if fi, err := os.Lstat(root); err == nil && !fi.IsDir() {
+		root += string(filepath.Separator)
+	}
 	go func() {
 		defer close(paths)
-		walkErr = filepath.WalkDir(sc.o.Dir, func(path string, d fs.DirEntry, err error) error {
+		walkErr = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				if path == sc.o.Dir {
+				if path == root {
 					return err
 				}
 				results <- found{file: path, problem: "not read: " + err.Error()}
@@ -376,9 +392,7 @@ func readReport(path string, buf *bytes.Buffer) found {
 		return fail("a vssmirror report with %s; ignored", msg)
 	}
 	e := state.EntryOf(&rep)
-	return found{file: path, kind: kindOf(rep.RunID), host: rep.Host, job: rep.Job, run: history.Run{RunID: e.RunID, Set: e.Set, Start: e.Start, End: e.End,
-		Outcome: e.Outcome, ExitCode: e.ExitCode, DurationSeconds: e.End.Sub(e.Start).Seconds(), BytesCopied: e.BytesCopied,
-		FilesCopied: e.FilesCopied, FilesFailed: e.FilesFailed, ShadowsLeaked: e.ShadowsLeaked}}
+	return found{file: path, kind: kindOf(rep.RunID), host: rep.Host, job: rep.Job, run: history.RunOf(e)}
 }
 
 // checkReport says what makes a report one vssmirror could not have

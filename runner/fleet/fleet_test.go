@@ -203,6 +203,36 @@ func TestProblemsAreCapped(t *testing.T) {
 	assert.Contains(t, b.String(), "... and 20 more file(s) not read")
 }
 
+// --reports may name a link to the folder (a symlink, a junction): it is
+// walked through; links below it are not followed.
+func TestReportsFolderThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	writeJSON(t, filepath.Join(dir, "real", "SRV1", "r.json"), fleettest.Report("SRV1", "files", fleettest.Now, report.Success, 0, 1))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "link")))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "real", "loop")))
+	f, err := fleet.Scan(fleet.Options{Dir: filepath.Join(dir, "link"), Now: fleettest.Now})
+	require.NoError(t, err)
+	require.Len(t, f.Jobs, 1)
+	assert.Equal(t, 1, f.Reports, "the loop back to the folder is not followed")
+	assert.Equal(t, filepath.Join(dir, "link", "SRV1", "r.json"), f.Jobs[0].Source)
+}
+
+// A collected file's name is shown on the console without the terminal
+// escapes it holds.
+func TestProblemsKeepTerminalEscapesOut(t *testing.T) {
+	dir := t.TempDir()
+	name := "a\x1b]0;owned\a\x1b[2J\u009b31m.json"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(`[]`), 0o644))
+	writeJSON(t, filepath.Join(dir, "h", "ok.json"), fleettest.Report("SRV1", "files", fleettest.Now, report.Success, 0, 1))
+	f, err := fleet.Scan(fleet.Options{Dir: dir, Now: fleettest.Now})
+	require.NoError(t, err)
+	require.Len(t, f.Problems, 1)
+	assert.Equal(t, filepath.Join(dir, name), f.Problems[0].File, "the JSON keeps the name as it is")
+	var b bytes.Buffer
+	f.WriteProblems(&b)
+	assert.Equal(t, "vssmirror: "+filepath.Join(dir, "a?]0;owned??[2J?31m.json")+": not a vssmirror report (not a JSON object)\n", b.String())
+}
+
 // The page escapes what it shows from the files (here a file name) and
 // links each job to its report, relative to the page.
 func TestFleetPage(t *testing.T) {

@@ -1,11 +1,9 @@
 package hashcheck
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/vssmirror/vssmirror/internal/atomicfile"
 	"github.com/vssmirror/vssmirror/robocmd"
+	"github.com/vssmirror/vssmirror/runner/manifest"
 	"github.com/vssmirror/vssmirror/runner/report"
 )
 
@@ -81,12 +80,12 @@ func Compare(o Options) (report.HashCompare, error) {
 	}
 	sort.Strings(all)
 	for _, rel := range all {
-		a, err := hashFile(filepath.Join(o.Snapshot, rel))
+		a, _, err := manifest.HashFile(filepath.Join(o.Snapshot, rel))
 		if err != nil {
 			continue // a file the snapshot cannot give (robocopy failed it too and said so)
 		}
 		res.Compared++
-		b, err := hashFile(filepath.Join(o.Dest, rel))
+		b, _, err := manifest.HashFile(filepath.Join(o.Dest, rel))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			res.Missing = append(res.Missing, rel)
@@ -98,21 +97,6 @@ func Compare(o Options) (report.HashCompare, error) {
 	}
 	res.OK = len(res.Mismatched) == 0 && len(res.Missing) == 0
 	return res, nil
-}
-
-func hashFile(p string) ([sha256.Size]byte, error) {
-	var sum [sha256.Size]byte
-	f, err := os.Open(p)
-	if err != nil {
-		return sum, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return sum, err
-	}
-	copy(sum[:], h.Sum(nil))
-	return sum, nil
 }
 
 // WriteResult writes the comparison as JSON (the runner reads it back).
@@ -139,6 +123,7 @@ func CopiedFromLog(logPath, root string, max int) ([]string, error) {
 	prefix := strings.ToLower(strings.TrimRight(root, `\/`)) + `\`
 	lastJob := -1
 	var files []string
+	var bad error
 	_, err = robocmd.ParseLog(f, robocmd.LogOptions{OnFile: func(job int, class, path string) {
 		if job != lastJob {
 			lastJob, files = job, files[:0]
@@ -150,10 +135,19 @@ func CopiedFromLog(logPath, root string, max int) ([]string, error) {
 		if len(files) >= max || !strings.HasPrefix(strings.ToLower(path), prefix) {
 			return
 		}
-		files = append(files, filepath.FromSlash(strings.ReplaceAll(path[len(prefix):], `\`, "/")))
+		rel := path[len(prefix):]
+		if cerr := manifest.CheckPath(rel); cerr != nil {
+			// The log is input: '..' would hash files outside both folders.
+			bad = fmt.Errorf("robocopy's log %s names %q: %v; not a path under %s robocopy writes", logPath, path, cerr, root)
+			return
+		}
+		files = append(files, filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/")))
 	}})
 	if err != nil {
 		return nil, fmt.Errorf("reading robocopy's log %s: %w", logPath, err)
+	}
+	if bad != nil {
+		return nil, bad
 	}
 	return files, nil
 }

@@ -105,6 +105,22 @@ func TestCopiedFilesAlwaysCompared(t *testing.T) {
 	assert.Equal(t, []string{filepath.FromSlash("sub/b.db")}, res.Mismatched)
 }
 
+// A copy log is input: a path that climbs out of the source folder is not
+// one robocopy wrote, and is refused rather than hashed (review A).
+func TestCopiedFromLogRefusesPathsLeavingTheFolder(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "r.log")
+	body := "-------------------------------------------------------------------------------\r\n   ROBOCOPY     ::     Robust File Copy for Windows\r\n" +
+		"-------------------------------------------------------------------------------\r\n\r\n   Source : S:\\Data\\\r\n     Dest : E:\\b\\\r\n\r\n" +
+		"------------------------------------------------------------------------------\r\n\r\n" +
+		"\t                   1\tS:\\Data\\..\\..\\Windows\\\r\n\t    New File  \t\t       1\tnotepad.exe\r\n" +
+		"\r\n------------------------------------------------------------------------------\r\n\r\n" +
+		"               Total    Copied   Skipped  Mismatch    FAILED    Extras\r\n" +
+		"   Files :         1         1         0         0         0         0\r\n"
+	require.NoError(t, os.WriteFile(log, []byte(body), 0o644))
+	_, err := CopiedFromLog(log, `S:\Data`, 10)
+	assert.ErrorContains(t, err, "not a path under")
+}
+
 // BenchmarkCompare: one pass over a folder of 10,000 files sampling 20
 // (the walk dominates; memory stays bounded by the sample).
 func BenchmarkCompare(b *testing.B) {

@@ -68,9 +68,7 @@ func Read(o Options) (*History, error) {
 			h.Skipped++
 			continue
 		}
-		h.Runs = append(h.Runs, Run{RunID: e.RunID, Set: e.Set, Start: e.Start, End: e.End, Outcome: e.Outcome, ExitCode: e.ExitCode,
-			DurationSeconds: e.End.Sub(e.Start).Seconds(), BytesCopied: e.BytesCopied, FilesCopied: e.FilesCopied,
-			FilesFailed: e.FilesFailed, ShadowsLeaked: e.ShadowsLeaked})
+		h.Runs = append(h.Runs, RunOf(e))
 	}
 	h.Total = len(h.Runs)
 	for _, r := range h.Runs {
@@ -90,10 +88,18 @@ func Read(o Options) (*History, error) {
 	return h, nil
 }
 
+// RunOf is a history line (or a report summed by state.EntryOf) as a
+// run of the history.
+func RunOf(e state.HistoryEntry) Run {
+	return Run{RunID: e.RunID, Set: e.Set, Start: e.Start, End: e.End, Outcome: e.Outcome, ExitCode: e.ExitCode,
+		DurationSeconds: e.End.Sub(e.Start).Seconds(), BytesCopied: e.BytesCopied, FilesCopied: e.FilesCopied,
+		FilesFailed: e.FilesFailed, ShadowsLeaked: e.ShadowsLeaked}
+}
+
 // plausible checks what ReadHistory does not: a line that passes as an
 // entry but could not have been written by a run.
 func plausible(e state.HistoryEntry) bool {
-	return runIDRE.MatchString(e.RunID) && !e.Start.IsZero() && !e.End.Before(e.Start) &&
+	return runIDRE.MatchString(e.RunID) && state.ValidSetName(e.Set) && !e.Start.IsZero() && !e.End.Before(e.Start) &&
 		e.BytesCopied >= 0 && e.FilesCopied >= 0 && e.FilesFailed >= 0 && e.ShadowsLeaked >= 0
 }
 

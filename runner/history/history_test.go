@@ -61,6 +61,7 @@ func TestReadChecksEveryLine(t *testing.T) {
 		bad(func(e *state.HistoryEntry) { e.End = e.Start.Add(-time.Second) }),
 		bad(func(e *state.HistoryEntry) { e.BytesCopied = -1 }),
 		bad(func(e *state.HistoryEntry) { e.Start = time.Time{} }),
+		bad(func(e *state.HistoryEntry) { e.Set = "\x1b]0;owned\a\x1b[2J" }), // a terminal escape for the console table
 		entry("20261102T233000Z-000002", t0.Add(24*time.Hour), report.CopyFailed),
 		entry("20261103T233000Z-000003", t0.Add(48*time.Hour), report.SnapshotFailed),
 	)
@@ -71,8 +72,8 @@ func TestReadChecksEveryLine(t *testing.T) {
 
 	h, err := history.Read(history.Options{Job: "files", StateDir: stateDir, ScriptsDir: scripts})
 	require.NoError(t, err)
-	assert.Equal(t, 7, h.Skipped)
-	assert.Contains(t, h.Note(), "7 line(s) of ")
+	assert.Equal(t, 8, h.Skipped)
+	assert.Contains(t, h.Note(), "8 line(s) of ")
 	require.Len(t, h.Runs, 3)
 	assert.Equal(t, 3, h.Total)
 	assert.Equal(t, 5400.0, h.Runs[0].DurationSeconds)

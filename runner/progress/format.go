@@ -41,7 +41,7 @@ func totals(st *Status) string {
 func SourceText(s *SourceStatus, current bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s files and %s copied, %s failed", Count(s.FilesCopied), Bytes(s.BytesCopied), Count(s.FilesFailed))
-	if s.State == SourceCopying {
+	if s.State == SourceCopying && s.BytesPerSec > 0 {
 		fmt.Fprintf(&b, ", %s/s", Bytes(s.BytesPerSec))
 	}
 	b.WriteString(", ")
@@ -63,7 +63,9 @@ func BarText(s *SourceStatus) string {
 	case s.State == SourceDone:
 		b.WriteString(", done")
 	case s.State == SourceCopying:
-		fmt.Fprintf(&b, ", %s/s", Bytes(s.BytesPerSec))
+		if s.BytesPerSec > 0 {
+			fmt.Fprintf(&b, ", %s/s", Bytes(s.BytesPerSec))
+		}
 		if s.ETASeconds != nil {
 			fmt.Fprintf(&b, ", ETA %s", Duration(time.Duration(*s.ETASeconds)*time.Second))
 		}

@@ -280,7 +280,12 @@ func TestLookStaleAndForeignStatus(t *testing.T) {
 	assert.Contains(t, v.Notes[0], "is no longer running and did not finish")
 
 	for _, bad := range []string{`{`, `{"schema":1,"job":"other","state":"running"}`, `{"schema":2,"job":"fs","state":"running"}`,
-		`{"schema":1,"job":"fs","state":"exploded"}`, strings.Repeat(" ", maxStatus+1)} {
+		`{"schema":1,"job":"fs","state":"exploded"}`, strings.Repeat(" ", maxStatus+1),
+		// what Line and WriteText would index or print as they are
+		`{"schema":1,"job":"fs","state":"running","phase":"copy","source":3,"sources_total":3,"sources":[]}`,
+		`{"schema":1,"job":"fs","state":"running","phase":"copy","source":-1,"sources":[]}`,
+		`{"schema":1,"job":"fs","state":"running","phase":"copy","source":1,"sources":[{"index":1,"state":"\u001b[2J"}]}`,
+		`{"schema":1,"job":"fs","state":"running","phase":"\u001b[2J","source":0,"sources":[]}`} {
 		require.NoError(t, os.WriteFile(StatusPath(f.stateDir, "fs"), []byte(bad), 0o600))
 		_, err := ReadStatus(f.stateDir, "fs")
 		assert.ErrorIs(t, err, ErrBadStatus, bad[:min(len(bad), 40)])

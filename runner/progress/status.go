@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/vssmirror/vssmirror/internal/atomicfile"
@@ -130,8 +131,9 @@ const maxStatus = 1 << 20
 var ErrBadStatus = errors.New("not a status file vssmirror writes")
 
 // ReadStatus reads the job's status file; (nil, nil) when there is none.
-// The file is input: one that is too large, is not JSON of this schema, or
-// names another job is refused with ErrBadStatus.
+// The file is input: one that is too large, is not JSON of this schema,
+// names another job, or holds a state, phase, source state or current
+// source vssmirror does not write is refused with ErrBadStatus.
 func ReadStatus(stateDir, jobName string) (*Status, error) {
 	path := StatusPath(stateDir, jobName)
 	f, err := os.Open(path)
@@ -162,6 +164,15 @@ func ReadStatus(stateDir, jobName string) (*Status, error) {
 		return nil, fmt.Errorf("%s: %w (state %q)", path, ErrBadStatus, st.State)
 	case st.Outcome != "" && !st.Outcome.Known():
 		return nil, fmt.Errorf("%s: %w (outcome %q)", path, ErrBadStatus, st.Outcome)
+	case !slices.Contains([]string{PhaseSnapshot, PhaseCopy, PhaseCleanup, PhaseDone}, st.Phase):
+		return nil, fmt.Errorf("%s: %w (phase %q)", path, ErrBadStatus, st.Phase)
+	case st.Source < 0 || st.Source > len(st.Sources):
+		return nil, fmt.Errorf("%s: %w (source %d of %d)", path, ErrBadStatus, st.Source, len(st.Sources))
+	}
+	for _, s := range st.Sources {
+		if !slices.Contains([]string{SourceWaiting, SourceListing, SourceCopying, SourceDone, SourceSkipped}, s.State) {
+			return nil, fmt.Errorf("%s: %w (source state %q)", path, ErrBadStatus, s.State)
+		}
 	}
 	return &st, nil
 }

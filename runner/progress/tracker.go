@@ -48,8 +48,12 @@ const (
 	DefaultStatusEvery = 5 * time.Second
 )
 
-// rateWindow is how far back the rate is measured.
-const rateWindow = time.Minute
+// rateWindow is how far back the rate is measured; minRateSpan the
+// shortest span a rate is told from.
+const (
+	rateWindow  = time.Minute
+	minRateSpan = 500 * time.Millisecond
+)
 
 // sample is one poll's counts of the current source.
 type sample struct {
@@ -235,8 +239,8 @@ func (s *source) update(now time.Time, over bool) {
 	}
 	first := s.samples[0]
 	secs := now.Sub(first.at).Seconds()
-	if secs < 1 {
-		return
+	if secs < minRateSpan.Seconds() {
+		return // too short a span for a rate (a ticker's second may be a hair short)
 	}
 	st.BytesPerSec = int64(float64(l.Bytes-first.bytes) / secs)
 	e := st.Estimate

@@ -25,6 +25,11 @@ type Options struct {
 	At         string   // HH:MM, 24-hour
 	Days       []string // MON..SUN; empty = every day
 	User       string   // DOMAIN\user or a gMSA DOMAIN\name$; empty = SYSTEM
+	// Prom and Report, when set, are passed to the scheduled run as
+	// --prom and --report: absolute Windows paths on the server (the
+	// textfile folder of windows_exporter, a folder the role creates).
+	Prom   string
+	Report string
 	// TimeLimit is the task's execution time limit: the run's timeout
 	// plus the time its cleanup may take, so Task Scheduler never kills a
 	// run that is still deleting its shadows.
@@ -159,7 +164,21 @@ func Schedule(o Options, xmlPath string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("the job file path: %w", err)
 	}
-	t.Actions.Exec.Arguments = "run --config " + cfg + " --quiet"
+	args := "run --config " + cfg + " --quiet"
+	for _, a := range []struct{ flag, v string }{{"--prom", o.Prom}, {"--report", o.Report}} {
+		if a.v == "" {
+			continue
+		}
+		if !job.IsDrivePath(a.v) {
+			return nil, "", fmt.Errorf("%s %q must be an absolute Windows path on the server, e.g. 'C:\\Program Files\\windows_exporter\\textfile_inputs\\vssmirror_%s.prom'", a.flag, a.v, o.JobName)
+		}
+		q, err := robocmd.QuoteArg(a.v)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", a.flag, err)
+		}
+		args += " " + a.flag + " " + q
+	}
+	t.Actions.Exec.Arguments = args
 	t.Actions.Exec.WorkingDirectory = o.WorkDir
 	body, err := xml.MarshalIndent(t, "", "  ")
 	if err != nil {

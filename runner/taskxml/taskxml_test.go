@@ -83,6 +83,29 @@ func TestScheduleXML(t *testing.T) {
 	assert.Contains(t, cmd, `/XML "C:\my tasks\fs.xml"`)
 }
 
+// --prom and --report reach the scheduled run's arguments, quoted for the
+// CRT; a relative path is refused (the task runs in the scripts folder).
+func TestSchedulePromAndReport(t *testing.T) {
+	o := Options{JobName: "fs", ConfigPath: `C:\ProgramData\vssmirror\jobs\fs.yaml`, Exe: `C:\Program Files\vssmirror\vssmirror.exe`, At: "23:30",
+		Prom: `C:\Program Files\windows_exporter\textfile_inputs\vssmirror_fs.prom`, Report: `C:\ProgramData\vssmirror\reports\fs.json`}
+	data, _, err := Schedule(o, "t.xml")
+	require.NoError(t, err)
+	var got taskXML
+	require.NoError(t, xml.Unmarshal([]byte(strings.Replace(decodeUTF16(t, data), `encoding="UTF-16"`, `encoding="UTF-8"`, 1)), &got))
+	assert.Equal(t, `run --config C:\ProgramData\vssmirror\jobs\fs.yaml --quiet --prom "C:\Program Files\windows_exporter\textfile_inputs\vssmirror_fs.prom" --report C:\ProgramData\vssmirror\reports\fs.json`,
+		got.Actions.Exec.Arguments)
+	for name, mut := range map[string]func(*Options){
+		"relative prom":   func(o *Options) { o.Prom = "vssmirror_fs.prom" },
+		"posix report":    func(o *Options) { o.Report = "/var/reports/fs.json" },
+		"quote in report": func(o *Options) { o.Report = `C:\a"b.json` },
+	} {
+		bad := o
+		mut(&bad)
+		_, _, err := Schedule(bad, "t.xml")
+		assert.Error(t, err, name)
+	}
+}
+
 // The printed import command is typed at a prompt: a '%' in a path cannot
 // reach schtasks unchanged there, so it is refused, never doubled.
 func TestImportCommandRefusesPercent(t *testing.T) {
