@@ -50,7 +50,9 @@ func families(h state.HistoryEntry, jobName string, lastSuccess time.Time) []*dt
 	families := []*dto.MetricFamily{
 		gauge(MetricNames[0], "End of the last run, Unix time.", float64(h.End.Unix())),
 		gauge(MetricNames[1], "End of the last fully successful run, Unix time (0: none).", ls),
-		gauge(MetricNames[2], "Duration of the last run.", h.End.Sub(h.Start).Seconds()),
+		// Wall clock (Round(0)), as the history stores it: cleanup --prom
+		// rebuilds the same figure from the history.
+		gauge(MetricNames[2], "Duration of the last run.", h.End.Round(0).Sub(h.Start.Round(0)).Seconds()),
 		gauge(MetricNames[3], "Bytes robocopy copied in the last run.", float64(h.BytesCopied)),
 		gauge(MetricNames[4], "Files robocopy could not copy in the last run.", float64(h.FilesFailed)),
 		gauge(MetricNames[5], "Shadow copies of this job left on the server: what the last run could not delete, or what cleanup --prom then left.", float64(h.ShadowsLeaked)),
