@@ -18,14 +18,16 @@ type RestoreOptions struct {
 	FFT              bool
 	ExcludeDirs      []string
 	ExcludeFiles     []string
-	ListOnly         bool // /L: list what would be copied, copy nothing (--dry-run)
+	Files            []string // file names to copy (robocopy's file filter after the destination); none = all
+	ListOnly         bool     // /L: list what would be copied, copy nothing (--dry-run)
 }
 
 // deletingSwitches are the robocopy switches that delete at the
 // destination or the source; a restore never uses them.
 var deletingSwitches = []string{"/MIR", "/PURGE", "/MOV", "/MOVE"}
 
-// RestoreArgs returns robocopy's arguments to copy src back to dst: /E
+// RestoreArgs returns robocopy's arguments to copy src back to dst (only
+// o.Files of it when given): /E
 // (every folder, empty ones too), never /MIR or /PURGE (nothing at dst is
 // deleted), the job's copy flags, /NP. The log switch is added by the
 // caller. An argument that is one of the deleting switches, wherever it
@@ -44,6 +46,9 @@ func RestoreArgs(src, dst string, o RestoreOptions) ([]string, error) {
 	args := Args(src, dst, Options{FFT: o.FFT, Retries: o.Retries, WaitSeconds: o.Wait, Threads: o.Threads,
 		Copy: o.Copy, DCopy: o.DCopy, BackupMode: o.BackupMode, ExcludeJunctions: o.ExcludeJunctions,
 		ExcludeDirs: o.ExcludeDirs, ExcludeFiles: o.ExcludeFiles})
+	if len(o.Files) > 0 {
+		args = append(append(append([]string{}, args[:2]...), o.Files...), args[2:]...)
+	}
 	if o.ListOnly {
 		args = append(args, "/L")
 	}

@@ -132,6 +132,8 @@ func TestRules(t *testing.T) {
 		{"no-writer-verify", dsh(replace(good, 3, "writer exclude {e8132975-6f93-4464-a53e-1050253ae220}")...), []string{"4:no-writer-verify"}, dsh(replace(good, 3, "writer verify {76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "writer exclude {e8132975-6f93-4464-a53e-1050253ae220}")...)},
 		{"no-writer-verify", dsh(replace(good, 3)...), []string{"4:no-writer-verify"}, dsh(replace(replace(replace(good, 9), 4), 3)...)},
 		{"alias-hides-variable", dsh(replace(replace(good, 7, "expose %temp% S:"), 5, "add volume D: alias temp")...), []string{"6:alias-hides-variable"}, dsh(replace(replace(good, 7, "expose %temp% S:", "delete shadows exposed S:"), 5, "add volume D: alias temp")[:9]...)},
+		// review B: an add volume alias holds a shadow ID, so volume %alias% most likely deletes nothing.
+		{"delete-volume-alias", dsh(replace(good, 10, "delete shadows volume %vol_d%")...), []string{"11:delete-volume-alias"}, dsh(replace(good, 10, "delete shadows id %vol_d%")...)},
 		{"reset-discards", dsh(append([]string{"set verbose off", "reset"}, good...)...), []string{"1:reset-discards"}, dsh(append([]string{"set verbose off", "list writers status", "reset"}, good...)...)},
 		{"reset-discards", dsh(append([]string{"set context persistent", "add volume C: alias c", "reset"}, good[1:]...)...), []string{"1:reset-discards", "2:reset-discards"}, dsh(append([]string{"set verbose on", "reset"}, good[2:]...)...)},
 		{"lf-cut", strings.Join(good, "\n") + "\n", []string{"1:lf-cut", "2:lf-cut", "3:lf-cut", "4:lf-cut", "5:lf-cut", "6:lf-cut", "7:lf-cut", "8:lf-cut", "9:lf-cut", "10:lf-cut", "11:lf-cut", "12:lf-cut"}, dsh(good...)},
@@ -478,4 +480,36 @@ func lintParsed(t *testing.T, text string) *Script {
 	s, err := Parse(strings.NewReader(text))
 	require.NoError(t, err)
 	return s
+}
+
+// TestDeleteVolumeAliasLeavesTheShadow is review B's held-out script (the
+// pattern of several public pentest notes, not one sourced script, so it
+// is kept here and not in the corpus): the alias holds a shadow ID, so
+// delete shadows volume %systemvol% is a risk, and Z: stays exposed.
+func TestDeleteVolumeAliasLeavesTheShadow(t *testing.T) {
+	text := dsh(
+		"set context persistent nowriters",
+		"add volume c: alias systemvol",
+		"create",
+		"expose %systemvol% z:",
+		`exec cmd.exe /c copy z:\Windows\NTDS\ntds.dit c:\temp\`,
+		"delete shadows volume %systemvol%",
+		"reset",
+	)
+	got := rulesOf(lintText(t, text))
+	assert.Contains(t, got, "6:delete-volume-alias")
+	assert.Contains(t, got, "4:exposed-not-deleted")
+	// Line 6 does not count as deleting the shadow, so no exec-leak that
+	// assumes it runs after the exec: the shadow leaks on success too.
+	assert.NotContains(t, got, "5:exec-leak")
+	for _, f := range lintText(t, text) {
+		if f.Rule == "delete-volume-alias" {
+			assert.Contains(t, f.Message, "deletes nothing if")
+			assert.Contains(t, f.Message, "delete shadows id %systemvol%")
+		}
+	}
+	// A literal volume is still counted as deleting (corpus script 19's log).
+	got = rulesOf(lintText(t, strings.Replace(text, "volume %systemvol%", "volume c:", 1)))
+	assert.NotContains(t, got, "6:delete-volume-alias")
+	assert.NotContains(t, got, "4:exposed-not-deleted")
 }

@@ -87,6 +87,8 @@ var Rules = []Rule{
 		learn + "writer (quotes a name with spaces), " + learn + "set-metadata, " + learn + "exec"},
 	{"alias-hides-variable", SevWarning, "an alias named like an environment variable (TEMP, PATH, ...) that an exec'd script then sees set to a shadow copy ID",
 		learn + "add-volume (\"an environment variable links the alias to the shadow ID\"), " + learn + "exec"},
+	{"delete-volume-alias", SevWarning, "delete shadows volume (or oldest) given an add volume alias, which holds a shadow copy ID, not a volume: a risk that it deletes nothing and the shadow copy stays",
+		learn + "delete-shadows (\"volume <volume>: Deletes all shadow copies of the given volume\"; only set and id take a %alias%), " + learn + "add-volume (\"an environment variable links the alias to the shadow ID\")"},
 	{"reset-discards", SevWarning, "a setting that reset throws away before anything used it",
 		learn + "reset (\"you will lose state information from commands, such as add, set, load, or writer\")"},
 	{"no-metadata", SevInfo, "writers take part but no set metadata: diskshadow writes the writer metadata to a dated .cab in the current folder",

@@ -591,6 +591,16 @@ func (l *linter) deleteShadows(st *walkState, s Statement) {
 		return
 	}
 	literal := !strings.HasPrefix(arg, "%")
+	if kind == "volume" || kind == "oldest" {
+		// An add volume alias (and %VSS_SHADOW_n%) holds a shadow copy ID,
+		// not a volume: volume and oldest take a volume, so this most
+		// likely deletes nothing, and the shadow is not counted as deleted.
+		if sh := l.findShadow(st, arg); sh != nil {
+			name := strings.Trim(arg, "%")
+			l.add(s.Line, "delete-volume-alias", "delete shadows %s %s deletes nothing if %s holds a shadow copy ID, as an add volume alias does (%s takes a volume): the shadow copy of %s is then left behind; use delete shadows id %s", kind, arg, arg, kind, sh.volume, "%"+name+"%")
+			return
+		}
+	}
 	for _, sh := range st.shadows {
 		hit := false
 		switch kind {

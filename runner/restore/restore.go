@@ -106,6 +106,12 @@ func Restore(ctx context.Context, o Options) (*Result, error) {
 	}
 	ro := copyOptions(o.Job)
 	ro.ExcludeDirs, ro.ExcludeFiles = excludeDirs, excludeFiles
+	if fi, err := os.Stat(from); err == nil && fi.Mode().IsRegular() {
+		// --path names one file: robocopy copies folders, so its folder
+		// with the file's name as the file filter.
+		from, ro.Files = parentOf(from), []string{baseOf(from)}
+		res.From = from
+	}
 	if _, err := robocmd.RestoreArgs(from, o.To, ro); err != nil {
 		return nil, refuse("%v", err)
 	}
@@ -337,3 +343,14 @@ func robocopy(ctx context.Context, o Options, from string, ro robocmd.RestoreOpt
 
 // robocmdRestoreArgs is robocmd.RestoreArgs (a seam for the fuzz test).
 var robocmdRestoreArgs = robocmd.RestoreArgs
+
+// parentOf and baseOf split a Windows (or, with the test doubles, POSIX)
+// path at its last separator.
+func parentOf(p string) string {
+	if i := strings.LastIndexAny(p, `\/`); i > 0 {
+		return p[:i]
+	}
+	return p
+}
+
+func baseOf(p string) string { return p[strings.LastIndexAny(p, `\/`)+1:] }

@@ -15,6 +15,7 @@ import (
 	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/dshgen/script"
 	"github.com/vssmirror/vssmirror/job"
+	"github.com/vssmirror/vssmirror/robocmd"
 	"github.com/vssmirror/vssmirror/runner/manifest"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
@@ -221,4 +222,14 @@ func TestGenerateWriterRestore(t *testing.T) {
 	assert.ErrorContains(t, err, "no writer metadata")
 	_, err = Generate(GenerateOptions{Job: j, Set: "Friday", Writer: "oracle", Dir: t.TempDir()})
 	assert.ErrorContains(t, err, "choose one of")
+}
+
+// --path may name one file: robocopy gets its folder and its name as the
+// file filter.
+func TestRestoreArgsOfOneFile(t *testing.T) {
+	args, err := robocmd.RestoreArgs(`\\nas\b\D\Shares`, `E:\R`, robocmd.RestoreOptions{Files: []string{"report 1.xlsx"}, BackupMode: true, ListOnly: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`\\nas\b\D\Shares`, `E:\R`, "report 1.xlsx", "/E", "/R:0", "/W:0", "/B", "/NP", "/L"}, args)
+	assert.Equal(t, `\\nas\b\D`, parentOf(`\\nas\b\D\x.txt`))
+	assert.Equal(t, "x.txt", baseOf(`\\nas\b\D\x.txt`))
 }
