@@ -18,9 +18,13 @@ type HookPlan struct {
 	Kind    string   // job.HookPre, job.HookPost or job.HookVerify
 	Command []string // the program and its arguments, as in the job file
 	Line    string   // the command line the wrapper runs (quoted; `call` for a .cmd or .bat)
-	Display string   // the command for the wrapper's echo (quoted by robocmd.Quote)
-	Name    string   // wrapper file name: <job>-<kind>.cmd
-	Path    string   // the wrapper on the server, as the .dsh's exec names it
+	// Batch: the command is a .cmd or .bat. The wrapper then runs itself
+	// again in a child cmd.exe, so that an `exit` without /b in the hook
+	// ends only that child, and fails when the child wrote no Result.
+	Batch   bool
+	Display string // the command for the wrapper's echo (quoted by robocmd.Quote)
+	Name    string // wrapper file name: <job>-<kind>.cmd
+	Path    string // the wrapper on the server, as the .dsh's exec names it
 	// Files in the run folder, the wrapper's contract with the runner:
 	// Started is written before the command runs, Result holds its exit
 	// code (one line) after it ended, Log its output (stdout and stderr).
@@ -86,7 +90,7 @@ func hookPlans(p *Plan, j *job.Job) error {
 			if err != nil {
 				return fmt.Errorf("hooks.%s: %w", kind, err)
 			}
-			h.Line = line
+			h.Line, h.Batch = line, job.IsBatch(cmd[0])
 			if h.Display, err = quoteLine(cmd[0], cmd[1:]); err != nil {
 				return fmt.Errorf("hooks.%s: %w", kind, err)
 			}

@@ -67,8 +67,23 @@ func TestHookWrappersAndExecOrder(t *testing.T) {
 	// for shadows, deletions and commands: never raw, each line prefixed.
 	assert.NotContains(t, pre, `type "%VSSM_LOGDIR%\ex-pre_snapshot.out.log"`)
 	assert.Contains(t, pre, "for /f \"usebackq delims=\" %%L in (\"%VSSM_LOGDIR%\\ex-pre_snapshot.out.log\") do echo [hook] %%L\r\n")
+	// A batch hook runs in a child cmd.exe (the wrapper runs itself again),
+	// so that its `exit` without /b ends only the child; no .rc from the
+	// child means the hook ended it, and the wrapper fails (review A, H1).
+	child := "\"%SystemRoot%\\System32\\cmd.exe\" /d /c \"\"%%VSSM_WRAPPER%%\"\"\r\n"
+	for _, name := range []string{"ex-pre_snapshot.cmd", "ex-verify.cmd"} {
+		w := files[name]
+		rc := strings.TrimSuffix(name, ".cmd") + ".rc"
+		assert.Contains(t, w, "if \"%VSSM_CHILD%\"==\""+name+"\" goto vssm_child\r\n", name)
+		assert.Contains(t, w, "set \"VSSM_WRAPPER=%~f0\"\r\n", name)
+		assert.Contains(t, w, "if exist \"%VSSM_LOGDIR%\\"+rc+"\" del \"%VSSM_LOGDIR%\\"+rc+"\"\r\n"+child, name)
+		assert.Contains(t, w, child+"set \"VSSM_WRC=%ERRORLEVEL%\"\r\nif not exist \"%VSSM_LOGDIR%\\"+rc+"\" goto vssm_hookexited\r\nexit /b %VSSM_WRC%\r\n", name)
+		assert.Less(t, strings.Index(w, child), strings.Index(w, "call "), "%s: the child runs the hook", name)
+		assert.Less(t, strings.Index(w, child), strings.Index(w, ":vssm_child"), name)
+	}
 	post := files["ex-post_snapshot.cmd"]
 	assert.Contains(t, post, "C:\\Windows\\System32\\net.exe start Domino <nul", "an .exe runs directly, without call")
+	assert.NotContains(t, post, "VSSM_WRAPPER", "a program cannot end the wrapper: no child cmd.exe")
 	ver := files["ex-verify.cmd"]
 	assert.Contains(t, ver, `"C:\Program Files\Microsoft\Exchange Server\V15\Bin\eseutil.exe" /k "%VSSM_DB%"`)
 	assert.Contains(t, ver, `for /r Z:\DB %%F in (*.edb) do (`)

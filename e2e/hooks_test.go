@@ -373,3 +373,20 @@ func TestHoldDeadlineExpiry(t *testing.T) {
 	assert.Equal(t, map[string]string{"a.txt": "a"}, tree(t, filepath.Join(h.dest, "backup", "D", "Data")))
 	assert.Equal(t, 0, h.fakeShadows())
 }
+
+// A verify hook script that ends with `exit 0` (no /b), as many admins'
+// scripts do. Without /b, exit ends the cmd.exe that runs the script: the
+// wrapper runs it in a child cmd.exe of its own, sees that no exit code was
+// recorded, and fails, so diskshadow stops at the exec: the built-in check
+// did not run and end backup never comes (review A, H1).
+func TestVerifyHookExitWithoutB(t *testing.T) {
+	h := newHookScenario(t, fullJob+eseJob+"hooks:\n  verify: ['HOOKS\\check.cmd']\n")
+	require.NoError(t, os.WriteFile(filepath.Join(linux(h.hooks), "check.cmd"), []byte("@echo off\r\necho check ok\r\nexit 0\r\n"), 0o644))
+	h.write("Data/DB1/db1.edb", "CORRUPT page")
+	code, out, rep := h.vssm([]string{`ESEDOUBLE_LOG=` + h.win + `\ese.txt`}, "run")
+	assert.Equal(t, 17, code, out)
+	assert.Equal(t, "verify_failed", rep.Outcome)
+	log := h.runLog(rep)
+	assert.Contains(t, log, "instead of `exit /b`")
+	assert.NotContains(t, log, "-> end backup")
+}

@@ -24,6 +24,25 @@ set "VSSMIRROR_SNAPSHOT_E=S:"
 set "VSSMIRROR_SNAPSHOT_F=T:"
 set "VSSM_FAIL=0"
 
+rem The hook is a batch script: this wrapper runs itself again in a child cmd.exe that calls it, so
+rem that an `exit` without /b in the hook ends only that child. The child writes exchange-verify-verify.rc
+rem after the hook returned; without it the hook ended the child, and this wrapper exits 1 so that
+rem diskshadow stops here (the checks below never ran: no end backup).
+if "%VSSM_CHILD%"=="exchange-verify-verify.cmd" goto vssm_child
+set "VSSM_CHILD=exchange-verify-verify.cmd"
+set "VSSM_WRAPPER=%~f0"
+if exist "%VSSM_LOGDIR%\exchange-verify-verify.rc" del "%VSSM_LOGDIR%\exchange-verify-verify.rc"
+"%SystemRoot%\System32\cmd.exe" /d /c ""%%VSSM_WRAPPER%%""
+set "VSSM_WRC=%ERRORLEVEL%"
+if not exist "%VSSM_LOGDIR%\exchange-verify-verify.rc" goto vssm_hookexited
+exit /b %VSSM_WRC%
+:vssm_hookexited
+echo [vssmirror] verify hook ended its cmd.exe with `exit` instead of `exit /b`: its exit code is lost and nothing after it ran; exit 1
+exit /b 1
+:vssm_child
+set "VSSM_CHILD="
+set "VSSM_WRAPPER="
+
 >"%VSSM_LOGDIR%\exchange-verify-verify.started" echo verify
 echo [vssmirror] verify hook: C:\Scripts\check-dag-health.cmd -Server SRV01
 call C:\Scripts\check-dag-health.cmd -Server SRV01 <nul >"%VSSM_LOGDIR%\exchange-verify-verify.out.log" 2>&1
