@@ -336,9 +336,16 @@ func (r *run) chooseSet() *failure {
 
 func (r *run) render() *failure {
 	self, _ := os.Executable()
-	bundle, err := dshgen.Render(r.j, dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, GuardExe: self, Set: r.rep.Set})
-	if err == nil {
-		err = dshgen.CheckStoryStep(bundle)
+	return r.renderWith(dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, GuardExe: self, Set: r.rep.Set}, dshgen.CheckStoryStep)
+}
+
+// renderWith renders the job's scripts with o, checks the bundle with check
+// (when not nil), writes it into the run folder and lists its files in the
+// report (run's render, snapshot start's renderTwoPhase).
+func (r *run) renderWith(o dshgen.RenderOptions, check func(*dshgen.Bundle) error) *failure {
+	bundle, err := dshgen.Render(r.j, o)
+	if err == nil && check != nil {
+		err = check(bundle)
 	}
 	if err == nil {
 		err = bundle.Write(r.rep.RunDir)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -152,18 +151,7 @@ func SnapshotStart(ctx context.Context, opts Options, hold time.Duration) (*repo
 
 // renderTwoPhase renders the two-phase scripts into the run folder.
 func (r *run) renderTwoPhase() *failure {
-	bundle, err := dshgen.Render(r.j, dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, TwoPhase: true})
-	if err == nil {
-		err = bundle.Write(r.rep.RunDir)
-	}
-	if err != nil {
-		return fail(report.PreflightFailed, "render", err)
-	}
-	r.bundle = bundle
-	for _, f := range bundle.Files {
-		r.rep.Scripts = append(r.rep.Scripts, filepath.Join(r.rep.RunDir, f.Name))
-	}
-	return nil
+	return r.renderWith(dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, TwoPhase: true}, nil)
 }
 
 // SnapshotStop is `vssmirror snapshot stop`: it deletes the job's held
