@@ -76,3 +76,30 @@ func AfterRun(rep *report.Report, j *job.Job, o AfterRunOptions) []error {
 	}
 	return warnings
 }
+
+// AfterCleanup rewrites the metrics file (o.PromFile) after vssmirror
+// cleanup or snapshot stop (notify.WriteCleanupProm): the last run's
+// series stay, and vssmirror_shadows_leaked becomes the number of shadows
+// still left, so the leaked-shadows alert clears once cleanup deleted
+// them. A cleanup that never reached the journal (preflight failed, the
+// job locked) knows nothing new and leaves the file as it is. Failures
+// come back as warnings.
+func AfterCleanup(rep *report.Report, o AfterRunOptions) []error {
+	if o.PromFile == "" {
+		return nil
+	}
+	if rep.Outcome != report.Success && rep.Outcome != report.CleanupFailed {
+		return []error{fmt.Errorf("metrics file %s left as it was: the cleanup ended %s before it read the journal", o.PromFile, rep.Outcome)}
+	}
+	if o.StateDir == "" {
+		o.StateDir = DefaultStateDir()
+	}
+	history, _, err := state.ReadHistory(o.StateDir, rep.Job)
+	if err == nil {
+		err = notify.WriteCleanupProm(o.PromFile, rep.Job, len(rep.Cleanup.Leaked), history)
+	}
+	if err != nil {
+		return []error{fmt.Errorf("writing metrics: %w", err)}
+	}
+	return nil
+}

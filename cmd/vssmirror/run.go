@@ -68,11 +68,16 @@ func cleanupCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "cleanup",
 		Usage: "delete the shadow copies a failed run of this job left behind (and only those)",
-		Flags: runFlags(),
+		Flags: append(runFlags(), cleanupPromFlag()),
 		Action: func(c *cli.Context) error {
 			return doRun(c, runner.Cleanup)
 		},
 	}
+}
+
+// cleanupPromFlag is --prom of cleanup and snapshot stop.
+func cleanupPromFlag() cli.Flag {
+	return &cli.StringFlag{Name: "prom", Usage: "rewrite the metrics file run --prom writes: the last run's series stay, vssmirror_shadows_leaked becomes the shadows still left (0 once all are deleted)"}
 }
 
 // isTerminal reports whether w is a console a bar can be redrawn on: one
@@ -122,6 +127,10 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	if c.Command.Name == "run" {
 		for _, w := range runner.AfterRun(rep, j, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: c.String("prom"),
 			HTMLFile: c.String("html"), ScriptsDir: c.String("scripts-dir")}) {
+			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)
+		}
+	} else if p := c.String("prom"); p != "" { // cleanup, snapshot stop
+		for _, w := range runner.AfterCleanup(rep, runner.AfterRunOptions{StateDir: c.String("state-dir"), PromFile: p}) {
 			fmt.Fprintln(c.App.ErrWriter, "vssmirror: warning:", w)
 		}
 	}

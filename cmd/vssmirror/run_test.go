@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,17 +62,27 @@ func TestRunCommandExitCodes(t *testing.T) {
 	assert.Equal(t, 11, code)
 
 	t.Setenv("FAKEDSH_FAIL", "exec:8,delete")
-	code, _, stderr = vssm(t, args...)
+	code, _, stderr = vssm(t, append(args, "--prom", promFile)...)
 	assert.Equal(t, 14, code)
 	assert.Contains(t, stderr, "vssmirror cleanup --config")
+	prom, err = os.ReadFile(promFile)
+	require.NoError(t, err)
+	assert.Contains(t, string(prom), `vssmirror_shadows_leaked{job="fileserver"} 1`)
+	ranProm := string(prom)
 
+	// cleanup --prom clears the leaked count (the VssmirrorShadowsLeaked
+	// alert) and keeps every other series of the last run (review B).
 	t.Setenv("FAKEDSH_FAIL", "")
 	cleanup := []string{"cleanup", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", os.Args[0], "--state-dir", filepath.Join(dir, "state"), "--quiet"}
-	code, _, stderr = vssm(t, cleanup...)
+	code, _, stderr = vssm(t, append(cleanup, "--prom", promFile)...)
 	assert.Equal(t, exitOK, code, stderr)
 	st, err := fakedsh.LoadState(filepath.Join(dir, "fake.json"))
 	require.NoError(t, err)
 	assert.Empty(t, st.Shadows)
+	prom, err = os.ReadFile(promFile)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Replace(ranProm, `vssmirror_shadows_leaked{job="fileserver"} 1`, `vssmirror_shadows_leaked{job="fileserver"} 0`, 1), string(prom))
+	assert.Contains(t, string(prom), `vssmirror_last_run_outcome{job="fileserver",outcome="cleanup_failed"} 1`)
 
 	code, _, _ = vssm(t, "run", "-c", "../../examples/fileserver/job.yaml", "--diskshadow", filepath.Join(dir, "missing.exe"), "--state-dir", filepath.Join(dir, "state"), "--quiet")
 	assert.Equal(t, 12, code)

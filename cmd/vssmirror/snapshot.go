@@ -55,7 +55,7 @@ func snapshotCommand() *cli.Command {
 			{
 				Name:   "stop",
 				Usage:  "delete the job's held snapshot (by the shadow IDs in its journal) and report each shadow's fate",
-				Flags:  runFlags(),
+				Flags:  append(runFlags(), cleanupPromFlag()),
 				Action: func(c *cli.Context) error { return doRun(c, runner.SnapshotStop) },
 			},
 			{

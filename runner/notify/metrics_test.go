@@ -72,3 +72,31 @@ func TestRecordHistoryAndProm(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(prom))
 	assert.Len(t, entries, 1, "written atomically: no temporary file left")
 }
+
+// WriteCleanupProm keeps the last run's series and replaces only the
+// leaked count; with no history the file holds the leaked count alone.
+func TestWriteCleanupProm(t *testing.T) {
+	dir := t.TempDir()
+	prom := filepath.Join(dir, "vssmirror_fs.prom")
+	start := time.Date(2026, 11, 21, 23, 30, 0, 0, time.UTC)
+	failed := &report.Report{Job: "fs", RunID: "r2", Start: start, End: start.Add(30 * time.Second), Outcome: report.CleanupFailed, ExitCode: 14,
+		Sources: []report.SourceResult{{Files: robocmd.Counts{Copied: 1, Failed: 2}, Bytes: robocmd.Counts{Copied: 100}}},
+		Cleanup: report.CleanupResult{Leaked: []string{"{a}", "{b}"}}}
+	require.NoError(t, state.AppendHistory(dir, failed))
+	h, _, err := state.ReadHistory(dir, "fs")
+	require.NoError(t, err)
+	require.NoError(t, WriteProm(prom, failed, h))
+	ran, err := os.ReadFile(prom)
+	require.NoError(t, err)
+	require.Contains(t, string(ran), `vssmirror_shadows_leaked{job="fs"} 2`)
+
+	require.NoError(t, WriteCleanupProm(prom, "fs", 0, h))
+	got, err := os.ReadFile(prom)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Replace(string(ran), `vssmirror_shadows_leaked{job="fs"} 2`, `vssmirror_shadows_leaked{job="fs"} 0`, 1), string(got))
+
+	require.NoError(t, WriteCleanupProm(prom, "fs", 1, nil))
+	got, err = os.ReadFile(prom)
+	require.NoError(t, err)
+	assert.Equal(t, "# HELP vssmirror_shadows_leaked Shadow copies of this job left on the server: what the last run could not delete, or what cleanup --prom then left.\n# TYPE vssmirror_shadows_leaked gauge\nvssmirror_shadows_leaked{job=\"fs\"} 1\n", string(got))
+}
