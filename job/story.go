@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vssmirror/vssmirror/internal/winname"
 	"github.com/vssmirror/vssmirror/robocmd"
 )
 
@@ -55,8 +56,19 @@ func (v *validator) story() {
 	}
 	for i, s := range v.j.Sources {
 		first, _, _ := strings.Cut(s.Target, `\`)
-		if strings.EqualFold(first, StoryDir) {
-			v.add(fmt.Sprintf("sources[%d].target", i), "%q: %s is the folder where vssmirror keeps the set's manifest, scripts and deleted files; choose another target", s.Target, StoryDir)
+		field := fmt.Sprintf("sources[%d].target", i)
+		switch {
+		case strings.EqualFold(first, StoryDir):
+			v.add(field, "%q: %s is the folder where vssmirror keeps the set's manifest, scripts and deleted files; choose another target", s.Target, StoryDir)
+		case winname.Short(first):
+			// On a destination that keeps 8.3 names, _VSSMI~1 is _vssmirror.
+			v.add(field, "%q: %q has the shape of an 8.3 short name, which may be the short name of %s (or of another folder) on the destination; use the long name", s.Target, first, StoryDir)
+		}
+		for part := range strings.SplitSeq(s.Target, `\`) {
+			if winname.Device(part) {
+				v.add(field, "%q: %q is a Windows device name (CON, NUL, COM1, ...), not a folder; choose another target", s.Target, part)
+				break
+			}
 		}
 	}
 }

@@ -50,3 +50,17 @@ func TestStoryDirIsNoTarget(t *testing.T) {
 	_, err := Parse("job.yaml", []byte(storyBase+"    target: 'D\\_vssmirror'\n"))
 	assert.NoError(t, err, "deeper down it is an ordinary name")
 }
+
+// A short name may alias the story folder; a device name is not a folder.
+func TestStoryTargetShortAndDeviceNames(t *testing.T) {
+	for target, want := range map[string]string{
+		`_VSSMI~1`:    "8.3 short name",
+		`_vssmi~1\db`: "8.3 short name",
+		`data\NUL`:    "device name",
+		`COM1.d`:      "device name",
+	} {
+		_, err := Parse("job.yaml", []byte(storyBase+"    target: '"+target+"'\n"))
+		require.Error(t, err, target)
+		assert.Contains(t, err.Error(), want, target)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vssmirror/vssmirror/internal/winname"
 )
 
 // Schema is the manifest schema this package writes and reads.
@@ -118,6 +120,9 @@ func CheckPath(p string) error {
 		part, after, more := strings.Cut(rest, `\`)
 		if part == "" || part == "." || part == ".." {
 			return fmt.Errorf("path %q has an empty, '.' or '..' part", p)
+		}
+		if winname.Device(part) {
+			return fmt.Errorf("path %q has a part that is a Windows device name (%s)", p, part)
 		}
 		if !more {
 			return nil

@@ -287,3 +287,10 @@ func TestAddDoesNotAllocate(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+func TestCheckPathRefusesDeviceNames(t *testing.T) {
+	for _, p := range []string{`CON`, `a\NUL.txt`, `x\COM1`} {
+		assert.Error(t, CheckPath(p), p)
+	}
+	assert.NoError(t, CheckPath(`a\CONSOLE\nullable.txt`))
+}
