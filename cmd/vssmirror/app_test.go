@@ -179,6 +179,9 @@ func TestVerifyExitCodes(t *testing.T) {
 	assert.Equal(t, exitFailure, code, stderr)
 	assert.Contains(t, stderr, "cannot be read")
 	code, _, stderr = vssm(t, "verify", "--config", "../../examples/exchange/job.yaml")
-	assert.Equal(t, exitFailure, code, stderr)
+	assert.Equal(t, exitUsage, code, stderr, "a missing --set is a usage error, as for restore")
 	assert.Contains(t, stderr, "give --set")
+	code, _, stderr = vssm(t, "verify", "--config", "../../examples/exchange/job.yaml", "--set", "Funday")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "not a set of the job")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/vssmirror/vssmirror/runner"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/restore"
+	"github.com/vssmirror/vssmirror/runner/verify"
 )
 
 // Exit codes of vssmirror besides the run outcomes, whose codes (10-16,
@@ -31,7 +32,7 @@ func exitStatusHelp() string {
 	b.WriteString("EXIT STATUS:\n")
 	fmt.Fprintf(&b, "   0   success (run: event ID %d)\n", report.Success.EventID())
 	fmt.Fprintf(&b, "   %d   lint --strict found warnings (and no errors); guard: the deletion guard refused (exit %d)\n", exitLintWarn, robocmd.GuardRefusedExit)
-	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed); restore: refused (unsafe or impossible target, set or path)\n", exitUsage)
+	fmt.Fprintf(&b, "   %d   usage error (unknown command or flag), or the job file is invalid (every problem is listed); restore: refused (unsafe or impossible target, set or path); verify: a --set the job does not have\n", exitUsage)
 	fmt.Fprintf(&b, "   %d   lint found errors\n", exitLintError)
 	fmt.Fprintf(&b, "   %d   %s (run: event ID %d)\n", exitFailure, report.Failed.Meaning(), report.Failed.EventID())
 	for _, o := range report.Outcomes() {
@@ -87,7 +88,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var ue *usageError
 	switch {
-	case errors.As(err, &ue), errors.Is(err, job.ErrInvalid), errors.Is(err, restore.ErrRefused):
+	case errors.As(err, &ue), errors.Is(err, job.ErrInvalid), errors.Is(err, restore.ErrRefused), errors.Is(err, verify.ErrBadSet):
 		return exitUsage
 	default:
 		return exitFailure

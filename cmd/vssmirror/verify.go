@@ -18,7 +18,7 @@ func verifyCommand() *cli.Command {
 		Usage: "check a backup set against its manifest (missing, extra, size, time; --hashes: SHA-256) without touching the server's volumes",
 		Description: "Reads <set>\\_vssmirror\\manifest.json (or .json.gz) and compares it with the set's files.\n" +
 			fmt.Sprintf("Exits 0 when the set matches, %d when it is damaged (or its manifest is missing or not valid),\n", exitDamaged) +
-			"4 when the set's folder cannot be read. With --hashes every file is read and its SHA-256\n" +
+			"2 for a --set the job does not have, 4 when the set's folder cannot be read. With --hashes every file is read and its SHA-256\n" +
 			"compared with the one the copy script read from the snapshot (manifest.hashes: true).",
 		Flags: []cli.Flag{
 			configFlag(),

@@ -101,7 +101,17 @@ func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Ti
 		if err != nil {
 			return err
 		}
+		// Whoever can write to the set could have put a link (a junction
+		// on Windows) under _vssmirror\deleted; this process runs elevated
+		// and must not create folders or drop files wherever such a link
+		// points: checked before the folders are made and after.
+		if err := noLinks(sp.Dir(), parentOf(target)); err != nil {
+			return fmt.Errorf("keeping %s: %w", p, err)
+		}
 		if err := os.MkdirAll(parentOf(target), 0o755); err != nil {
+			return fmt.Errorf("keeping %s: %w", p, err)
+		}
+		if err := noLinks(sp.Dir(), parentOf(target)); err != nil {
 			return fmt.Errorf("keeping %s: %w", p, err)
 		}
 		if err := os.Rename(p, target); err != nil {
@@ -120,6 +130,36 @@ func KeepDeleted(planPath string, index int, listLog, runDir string, now time.Ti
 	}
 	fmt.Fprintf(console, "[vssmirror] source %d: kept %d files and %d folders /MIR would delete in %s\n", index, res.Files, res.Dirs, res.Folder)
 	return res, nil
+}
+
+// noLinks checks that dir and every folder between base and dir (base
+// included) that exists is a plain folder, not a symbolic link, junction or other
+// reparse point.
+func noLinks(base, dir string) error {
+	base = strings.TrimRight(base, `\/`)
+	if !strings.EqualFold(dir, base) && !(len(dir) > len(base) && strings.EqualFold(dir[:len(base)], base) && strings.ContainsRune(`\/`, rune(dir[len(base)]))) {
+		return fmt.Errorf("%s is not under %s", dir, base)
+	}
+	p := base
+	rest := strings.TrimLeft(dir[len(base):], `\/`)
+	for {
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // the rest is yet to be made, as plain folders
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&(fs.ModeSymlink|fs.ModeIrregular) != 0 || !fi.IsDir() {
+			return fmt.Errorf("%s is a link or junction, not a folder: nothing is moved through it; remove it from the set", p)
+		}
+		if rest == "" {
+			return nil
+		}
+		part, after, _ := strings.Cut(strings.ReplaceAll(rest, "/", `\`), `\`)
+		p = dshgen.WinJoin(p, part)
+		rest = after
+	}
 }
 
 // freeName returns p, or p~2, p~3, ... the first that does not exist.

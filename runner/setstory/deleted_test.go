@@ -97,3 +97,21 @@ func TestKeepDeletedRefusesAnUnfinishedListing(t *testing.T) {
 	assert.ErrorContains(t, err, "did not finish")
 	assert.FileExists(t, filepath.Join(dest, "gone.txt"), "nothing moved")
 }
+
+// A link planted under _vssmirror\deleted (a junction on Windows) is not
+// followed: the elevated process must not drop files where it points.
+func TestKeepDeletedDoesNotFollowLinks(t *testing.T) {
+	f, dest, log := keepFixture(t)
+	day := RunDate(f.runDir, time.Now())
+	elsewhere := t.TempDir()
+	deleted := filepath.Join(f.setRoot, "_vssmirror", "deleted")
+	require.NoError(t, os.MkdirAll(deleted, 0o755))
+	require.NoError(t, os.Symlink(elsewhere, filepath.Join(deleted, day)))
+	var out strings.Builder
+	_, err := KeepDeleted(f.plan, 1, log, f.runDir, time.Now(), &out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "link or junction")
+	entries, _ := os.ReadDir(elsewhere)
+	assert.Empty(t, entries, "nothing moved through the link")
+	assert.FileExists(t, filepath.Join(dest, "gone.txt"), "the file stays where it was")
+}

@@ -109,7 +109,12 @@ func Verify(o Options) (*Result, error) {
 	return v.res, nil
 }
 
-// CheckSet refuses a set name that is not one of the job's sets.
+// ErrBadSet is wrapped by CheckSet's errors: a --set the job does not have
+// (or none where the job has several) is a usage error, as for restore.
+var ErrBadSet = errors.New("bad --set")
+
+// CheckSet refuses a set name that is not one of the job's sets; its
+// errors wrap ErrBadSet.
 func CheckSet(j *job.Job, set string) error {
 	names := j.Sets.Names()
 	for _, n := range names {
@@ -118,12 +123,12 @@ func CheckSet(j *job.Job, set string) error {
 		}
 	}
 	if set == "" {
-		return fmt.Errorf("the job has several backup sets: give --set (one of %s)", strings.Join(names, ", "))
+		return fmt.Errorf("%w: the job has several backup sets: give --set (one of %s)", ErrBadSet, strings.Join(names, ", "))
 	}
 	if len(names) == 1 && names[0] == "" {
-		return fmt.Errorf("--set %q: the job has one set (sets: single); leave --set out", set)
+		return fmt.Errorf("%w: --set %q: the job has one set (sets: single); leave --set out", ErrBadSet, set)
 	}
-	return fmt.Errorf("--set %q is not a set of the job (%s)", set, strings.Join(names, ", "))
+	return fmt.Errorf("%w: --set %q is not a set of the job (%s)", ErrBadSet, set, strings.Join(names, ", "))
 }
 
 type verifier struct {
