@@ -35,6 +35,9 @@ func fleetCommand() *cli.Command {
 			if c.Duration("stale") <= 0 {
 				return usagef("--stale %s: give a positive duration such as 26h", c.Duration("stale"))
 			}
+			if err := needFolders(c, "html"); err != nil {
+				return err
+			}
 			f, err := fleet.Scan(fleet.Options{Dir: c.String("reports"), Stale: c.Duration("stale"), Now: time.Now()})
 			if f != nil {
 				f.WriteProblems(c.App.ErrWriter)

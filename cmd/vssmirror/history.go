@@ -36,6 +36,9 @@ func historyCommand() *cli.Command {
 			if c.Int("last") < 0 {
 				return usagef("--last %d: give a number of runs, 0 for all", c.Int("last"))
 			}
+			if err := needFolders(c, "html"); err != nil {
+				return err
+			}
 			o := history.Options{Job: j.Name, StateDir: stateDirOf(c),
 				ScriptsDir: cmp.Or(c.String("scripts-dir"), j.ScriptsDir), Last: c.Int("last")}
 			h, err := history.Read(o)

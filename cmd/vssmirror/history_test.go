@@ -89,3 +89,20 @@ func TestRunHTMLFolderMustExist(t *testing.T) {
 	assert.Contains(t, stderr, "--html")
 	assert.NoDirExists(t, filepath.Join(dir, "state"), "nothing ran")
 }
+
+// history --html and fleet --html refuse a missing folder as run --html
+// does, instead of creating it (review B).
+func TestHistoryAndFleetHTMLFolderMustExist(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no", "such")
+	code, _, stderr := vssm(t, "history", "-c", "../../examples/fileserver/job.yaml", "--state-dir", dir, "--html", filepath.Join(missing, "h.html"))
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "--html")
+	assert.Contains(t, stderr, "does not exist; create it first")
+	assert.NoDirExists(t, filepath.Join(dir, "no"))
+
+	code, _, stderr = vssm(t, "fleet", "--reports", dir, "--html", filepath.Join(missing, "f.html"))
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "does not exist; create it first")
+	assert.NoDirExists(t, filepath.Join(dir, "no"))
+}

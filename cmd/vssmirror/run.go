@@ -80,6 +80,20 @@ func cleanupPromFlag() cli.Flag {
 	return &cli.StringFlag{Name: "prom", Usage: "rewrite the metrics file run --prom writes: the last run's series stay, vssmirror_shadows_leaked becomes the shadows still left (0 once all are deleted)"}
 }
 
+// needFolders refuses (usage error, exit 2) an output file flag whose
+// folder does not exist: vssmirror runs elevated, and a typo in a path must
+// not create a folder tree (atomicfile would).
+func needFolders(c *cli.Context, flags ...string) error {
+	for _, f := range flags {
+		if p := c.String(f); p != "" {
+			if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
+				return usagef("--%s %s: the folder %s does not exist; create it first", f, p, filepath.Dir(p))
+			}
+		}
+	}
+	return nil
+}
+
 // isTerminal reports whether w is a console a bar can be redrawn on: one
 // that tells its size (a console of 0 rows would show no bar at all, so it
 // gets the plain lines).
@@ -104,12 +118,8 @@ func doRun(c *cli.Context, fn func(ctx context.Context, o runner.Options) (*repo
 	// The report's folder must exist before the run: a report that cannot
 	// be written after a backup would make the exit code disagree with the
 	// history, metrics and event already recorded.
-	for _, f := range []string{"report", "html"} {
-		if p := c.String(f); p != "" {
-			if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
-				return usagef("--%s %s: the folder %s does not exist; create it first", f, p, filepath.Dir(p))
-			}
-		}
+	if err := needFolders(c, "report", "html"); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()

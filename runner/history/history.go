@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -46,6 +47,9 @@ type History struct {
 	File    string `json:"file"`
 	Total   int    `json:"total"`         // runs in the file (Runs holds the newest --last of them)
 	Skipped int    `json:"skipped_lines"` // lines vssmirror did not write, ignored
+	// CutBytes is how much of the start of a file larger than
+	// state.MaxHistorySize was not read (0: the whole file was read).
+	CutBytes int64 `json:"cut_bytes,omitempty"`
 	// LastSuccess is the end of the last successful run in the whole
 	// file (nil: none), also when it is older than the runs shown.
 	LastSuccess *time.Time `json:"last_success"`
@@ -58,8 +62,8 @@ var runIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // Read reads the job's history (none yet is not an error: no runs).
 func Read(o Options) (*History, error) {
-	entries, skipped, err := state.ReadHistory(o.StateDir, o.Job)
-	h := &History{Schema: 1, Job: o.Job, File: state.HistoryPath(o.StateDir, o.Job), Skipped: skipped, Runs: []Run{}}
+	entries, skipped, cut, err := state.ReadHistoryTail(o.StateDir, o.Job)
+	h := &History{Schema: 1, Job: o.Job, File: state.HistoryPath(o.StateDir, o.Job), Skipped: skipped, CutBytes: cut, Runs: []Run{}}
 	if err != nil {
 		return nil, fmt.Errorf("reading the run history %s: %w", h.File, err)
 	}
@@ -118,10 +122,14 @@ func locate(scriptsDir, runID string) (dir, rep string) {
 
 // Note says what was ignored, or "" when nothing was.
 func (h *History) Note() string {
-	if h.Skipped == 0 {
-		return ""
+	var notes []string
+	if h.CutBytes > 0 {
+		notes = append(notes, fmt.Sprintf("%s is larger than %d MiB: only its newest %d MiB were read (%d bytes of the oldest runs left out)", h.File, state.MaxHistorySize>>20, state.MaxHistorySize>>20, h.CutBytes))
 	}
-	return fmt.Sprintf("%d line(s) of %s were not written by vssmirror (bad JSON, an unknown outcome or impossible values) and were ignored", h.Skipped, h.File)
+	if h.Skipped > 0 {
+		notes = append(notes, fmt.Sprintf("%d line(s) of %s were not written by vssmirror (bad JSON, an unknown outcome or impossible values) and were ignored", h.Skipped, h.File))
+	}
+	return strings.Join(notes, "; ")
 }
 
 // WriteTable writes the runs as a console table, oldest first, times in loc.

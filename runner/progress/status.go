@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -136,7 +135,7 @@ var ErrBadStatus = errors.New("not a status file vssmirror writes")
 // source vssmirror does not write is refused with ErrBadStatus.
 func ReadStatus(stateDir, jobName string) (*Status, error) {
 	path := StatusPath(stateDir, jobName)
-	f, err := os.Open(path)
+	f, _, err := state.OpenRegular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

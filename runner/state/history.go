@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -81,20 +82,45 @@ func AppendHistory(stateDir string, rep *report.Report) error {
 // maxHistoryLine bounds one history line; vssmirror writes about 300 bytes.
 const maxHistoryLine = 64 << 10
 
+// MaxHistorySize bounds what is read of a history file: about 200,000
+// runs of about 300 bytes, centuries of daily runs (fleet refuses a larger
+// collected history outright). Of a larger file only the newest
+// MaxHistorySize bytes are read.
+const MaxHistorySize = 64 << 20
+
 // ReadHistory reads the job's run history (oldest first; empty if none).
 // A line that is not an entry vssmirror writes (bad JSON, an unknown
 // outcome, an overlong line) is skipped and counted in skipped, so the
-// caller can say so; it never steers a decision.
+// caller can say so; it never steers a decision. Of a file larger than
+// MaxHistorySize only the tail is read (ReadHistoryTail says how much was
+// left out); a path that is not a regular file is refused.
 func ReadHistory(stateDir, jobName string) (entries []HistoryEntry, skipped int, err error) {
-	f, err := os.Open(HistoryPath(stateDir, jobName))
+	entries, skipped, _, err = ReadHistoryTail(stateDir, jobName)
+	return entries, skipped, err
+}
+
+// ReadHistoryTail is ReadHistory that also returns cut, the bytes at the
+// start of an oversized file that were not read (0 when all was read).
+func ReadHistoryTail(stateDir, jobName string) (entries []HistoryEntry, skipped int, cut int64, err error) {
+	f, fi, err := OpenRegular(HistoryPath(stateDir, jobName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, nil
+		return nil, 0, 0, nil
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
+	r := bufio.NewReaderSize(io.LimitReader(f, MaxHistorySize), 64<<10)
+	if fi.Size() > MaxHistorySize {
+		cut = fi.Size() - MaxHistorySize
+		if _, err := f.Seek(cut, io.SeekStart); err != nil {
+			return nil, 0, 0, err
+		}
+		// The first line read is most likely the end of a cut one.
+		if _, err := r.ReadSlice('\n'); err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, 0, cut, nil
+		}
+	}
 	for {
 		line, isPrefix, rerr := r.ReadLine()
 		if rerr != nil {
@@ -117,7 +143,34 @@ func ReadHistory(stateDir, jobName string) (entries []HistoryEntry, skipped int,
 		}
 		entries = append(entries, h)
 	}
-	return entries, skipped, nil
+	return entries, skipped, cut, nil
+}
+
+// OpenRegular opens path for reading after checking it is a regular file
+// (a named pipe would block the open itself, a device could be endless),
+// and checks that the file opened is the one checked. A missing file gives
+// an error that wraps fs.ErrNotExist.
+func OpenRegular(path string) (*os.File, os.FileInfo, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s is not a regular file (%s): vssmirror writes only regular files there; remove it", path, fi.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	got, err := f.Stat()
+	if err == nil && !os.SameFile(fi, got) {
+		err = fmt.Errorf("%s was replaced while it was being opened", path)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, got, nil
 }
 
 // LastSuccess returns the end of the last successful run in the history.
