@@ -9,7 +9,7 @@ import "strings"
 // the backup is complete (Exchange then truncates its logs).
 func init() {
 	registerRule(Rule{ID: "exec-before-create", Severity: SevError,
-		Summary: "exec before create, other than the pre-snapshot hook's wrapper (<job>-pre_snapshot.cmd): it runs before the snapshot exists, so a copy script there copies the live volume",
+		Summary: "exec before create, other than the pre-snapshot hook's wrapper (<job>-pre_snapshot.cmd), in a script of vssmirror's shape (it execs a hook wrapper): it runs before the snapshot exists, so a copy script there copies the live volume. In another script (an admin's quiesce exec, as in the Domino recipe) a warning: the application stays quiesced if diskshadow stops before the exec that resumes it",
 		Docs:    learn + "exec, " + learn + "create (the shadow copies exist only after create); vssmirror's hook contract (README, Hooks)"}, execBeforeCreate)
 	registerRule(Rule{ID: "end-before-verify", Severity: SevError,
 		Summary: "end backup before the verify hook's exec (<job>-verify.cmd): writers get BackupComplete (Exchange truncates its logs) before the backup was verified",
@@ -38,11 +38,35 @@ func execBeforeCreate(l *linter, s *Script) {
 			break
 		}
 	}
+	ours := vssmirrorShaped(s)
 	for _, st := range s.Statements[:max(create, 0)] {
-		if st.Verb == "exec" && !hookWrapper(execPath(st), "pre_snapshot") {
+		if st.Verb != "exec" || hookWrapper(execPath(st), "pre_snapshot") {
+			continue
+		}
+		if ours {
 			l.add(st.Line, "exec-before-create", "exec %s runs before create: no shadow copy exists yet, so it sees the live volume; only the pre-snapshot hook's wrapper (<job>-pre_snapshot.cmd) belongs here: move the exec after create and expose", execPath(st))
+			continue
+		}
+		l.addAs(SevWarning, st.Line, "exec-before-create", "exec %s runs before create: if it quiesces an application (stops a service, enters backup mode), the application stays quiesced when diskshadow stops before the exec that resumes it (create fails, a later exec fails: diskshadow quits and runs nothing more), so resume it by hand then; if it copies, it copies the live volume (no shadow copy exists yet)", execPath(st))
+	}
+}
+
+// vssmirrorShaped reports whether the script execs one of vssmirror's hook
+// wrappers: in such a script the pre-snapshot wrapper is the only exec that
+// belongs before create. Another script (an admin's own) may quiesce an
+// application there, a risk rather than a mistake.
+func vssmirrorShaped(s *Script) bool {
+	for _, st := range s.Statements {
+		if st.Verb != "exec" {
+			continue
+		}
+		for _, kind := range []string{"pre_snapshot", "post_snapshot", "verify"} {
+			if hookWrapper(execPath(st), kind) {
+				return true
+			}
 		}
 	}
+	return false
 }
 
 func endBeforeVerify(l *linter, s *Script) {

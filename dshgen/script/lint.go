@@ -18,7 +18,13 @@ type linter struct {
 }
 
 func (l *linter) add(line int, rule, format string, args ...any) {
-	l.findings = append(l.findings, Finding{File: l.file, Line: line, Severity: ruleOf(rule).Severity, Rule: rule, Message: fmt.Sprintf(format, args...)})
+	l.addAs(ruleOf(rule).Severity, line, rule, format, args...)
+}
+
+// addAs adds a finding with a severity other than the rule's own, for a
+// rule whose weight depends on the script (exec-before-create).
+func (l *linter) addAs(sev Severity, line int, rule, format string, args ...any) {
+	l.findings = append(l.findings, Finding{File: l.file, Line: line, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
 }
 
 // Lint checks a parsed script and returns its findings sorted by line.

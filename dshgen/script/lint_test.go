@@ -139,7 +139,7 @@ func TestRules(t *testing.T) {
 		{"lf-cut", strings.Join(good, "\n") + "\n", []string{"1:lf-cut", "2:lf-cut", "3:lf-cut", "4:lf-cut", "5:lf-cut", "6:lf-cut", "7:lf-cut", "8:lf-cut", "9:lf-cut", "10:lf-cut", "11:lf-cut", "12:lf-cut"}, dsh(good...)},
 		{"end-before-exec", dsh(replace(replace(good, 9), 8, "end backup", "exec C:\\vss\\job.cmd")...), []string{"9:end-before-exec"}, dsh(good...)},
 		// The hook shape (hooks.go): only the pre-snapshot wrapper before create; the verify wrapper before end backup.
-		{"exec-before-create", dsh(replace(good, 6, "exec C:\\vss\\job.cmd", "create")...), []string{"7:exec-before-create"}, dsh(replace(good, 6, "exec C:\\vss\\job-pre_snapshot.cmd", "create")...)},
+		{"exec-before-create", dsh(replace(good, 6, "exec C:\\vss\\job-post_snapshot.cmd", "create")...), []string{"7:exec-before-create"}, dsh(replace(good, 6, "exec C:\\vss\\job-pre_snapshot.cmd", "create")...)},
 		{"end-before-verify", dsh(replace(good, 10, "exec C:\\vss\\job-verify.cmd", "delete shadows exposed S:")...), []string{"10:end-before-verify"}, dsh(replace(good, 9, "exec C:\\vss\\job-verify.cmd", "end backup")...)},
 		{"no-metadata", dsh(replace(good, 1)...), []string{"6:no-metadata"}, dsh(good...)},
 		{"no-metadata", dsh(replace(good, 1)...) + "# lint:ignore no-metadata restore is done from the files\r\n", nil, dsh(good...)},

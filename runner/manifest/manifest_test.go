@@ -2,10 +2,12 @@ package manifest
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -293,4 +295,29 @@ func TestCheckPathRefusesDeviceNames(t *testing.T) {
 		assert.Error(t, CheckPath(p), p)
 	}
 	assert.NoError(t, CheckPath(`a\CONSOLE\nullable.txt`))
+}
+
+// A crafted manifest with one endless value is refused once the value
+// passes MaxToken, not read whole into memory; a string may hold the
+// structural characters (they do not reset the count inside a string).
+func TestOpenRefusesAnEndlessValue(t *testing.T) {
+	for name, doc := range map[string]string{
+		"string": `{"kind":"` + KindManifest + `","job":"` + strings.Repeat("a,{", MaxToken) + `"}`,
+		"spaces": `{"kind":` + strings.Repeat(" ", MaxToken+1) + `"x"}`,
+		"number": `{"schema":` + strings.Repeat("1", MaxToken+1) + `}`,
+	} {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, ManifestName), []byte(doc), 0o644))
+		_, err := Open(dir, ManifestName, KindManifest)
+		require.Error(t, err, name)
+		assert.ErrorContains(t, err, "a value longer than", name)
+	}
+}
+
+func TestTokenGuardPassesEscapedQuotes(t *testing.T) {
+	g := &tokenGuard{in: strings.NewReader(`{"a":"x\"}{,","b":1}`)}
+	out, err := io.ReadAll(g)
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":"x\"}{,","b":1}`, string(out))
+	assert.False(t, g.inString)
 }

@@ -72,7 +72,7 @@ func Open(dir, name, kind string) (*Reader, error) {
 		}
 		in = r.gz
 	}
-	r.dec = json.NewDecoder(in)
+	r.dec = json.NewDecoder(&tokenGuard{in: in})
 	if err := r.readHeader(kind); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -298,3 +298,43 @@ func (r *Reader) readTrailer() error {
 
 // Totals returns the counts of every source read so far.
 func (r *Reader) Totals() Totals { return r.total }
+
+// MaxToken bounds one JSON value's bytes between two of JSON's structural
+// characters ({ } [ ] , :) in a manifest or hash sidecar. encoding/json
+// reads a value whole before it can be checked, so without this bound a
+// crafted file with one endless string would take all the memory of an
+// elevated process; no value vssmirror writes comes near it.
+const MaxToken = 1 << 20
+
+// tokenGuard passes bytes through and fails when MaxToken bytes go by
+// without a structural character outside a string.
+type tokenGuard struct {
+	in       io.Reader
+	n        int
+	inString bool
+	escaped  bool
+}
+
+// errTokenTooLong is returned by tokenGuard.
+var errTokenTooLong = fmt.Errorf("a value longer than %d bytes: not a manifest vssmirror wrote", MaxToken)
+
+func (g *tokenGuard) Read(p []byte) (int, error) {
+	n, err := g.in.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case g.escaped:
+			g.escaped = false
+		case g.inString && c == '\\':
+			g.escaped = true
+		case c == '"':
+			g.inString = !g.inString
+		case !g.inString && (c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':'):
+			g.n = 0
+			continue
+		}
+		if g.n++; g.n > MaxToken {
+			return 0, errTokenTooLong
+		}
+	}
+	return n, err
+}
