@@ -334,10 +334,19 @@ func (r *run) chooseSet() *failure {
 	return nil
 }
 
-func (r *run) render() *failure {
-	self, _ := os.Executable()
-	bundle, err := dshgen.Render(r.j, dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, GuardExe: self, Set: r.rep.Set})
-	if err == nil {
+func (r *run) render() *failure { return r.renderScripts(false) }
+
+// renderScripts renders the job's scripts into the run folder: the run's
+// (with this vssmirror.exe for the guard and hashes, the backup set, and
+// the set story's step checked) or the two-phase pair.
+func (r *run) renderScripts(twoPhase bool) *failure {
+	o := dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, TwoPhase: twoPhase}
+	if !twoPhase {
+		o.GuardExe, _ = os.Executable()
+		o.Set = r.rep.Set
+	}
+	bundle, err := dshgen.Render(r.j, o)
+	if err == nil && !twoPhase {
 		err = dshgen.CheckStoryStep(bundle)
 	}
 	if err == nil {

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
@@ -151,20 +149,7 @@ func SnapshotStart(ctx context.Context, opts Options, hold time.Duration) (*repo
 }
 
 // renderTwoPhase renders the two-phase scripts into the run folder.
-func (r *run) renderTwoPhase() *failure {
-	bundle, err := dshgen.Render(r.j, dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, TwoPhase: true})
-	if err == nil {
-		err = bundle.Write(r.rep.RunDir)
-	}
-	if err != nil {
-		return fail(report.PreflightFailed, "render", err)
-	}
-	r.bundle = bundle
-	for _, f := range bundle.Files {
-		r.rep.Scripts = append(r.rep.Scripts, filepath.Join(r.rep.RunDir, f.Name))
-	}
-	return nil
-}
+func (r *run) renderTwoPhase() *failure { return r.renderScripts(true) }
 
 // SnapshotStop is `vssmirror snapshot stop`: it deletes the job's held
 // snapshot by the shadow IDs in the journal (deadline or not), and any
