@@ -61,7 +61,12 @@ func TestHookWrappersAndExecOrder(t *testing.T) {
 	assert.Contains(t, pre, "call \"C:\\Scripts\\quiesce 100%%%%.cmd\" \"a&b\" <nul >\"%VSSM_LOGDIR%\\ex-pre_snapshot.out.log\" 2>&1\r\n", "call line: % survives two expansions")
 	assert.Contains(t, pre, "set \"VSSMIRROR_JOB=ex\"\r\n")
 	assert.Contains(t, pre, "set \"VSSMIRROR_SET=Monday\"\r\n")
-	assert.Contains(t, pre, "set \"VSSMIRROR_SNAPSHOT_E=Z:\"\r\n")
+	// The pre_snapshot hook runs before create: no exposed letter yet, and
+	// an inherited value is cleared (review A, L8).
+	assert.Contains(t, pre, "set \"VSSMIRROR_SNAPSHOT_E=\"\r\n")
+	assert.NotContains(t, pre, "VSSMIRROR_SNAPSHOT_E=Z:")
+	assert.Contains(t, files["ex-post_snapshot.cmd"], "set \"VSSMIRROR_SNAPSHOT_E=Z:\"\r\n")
+	assert.Contains(t, files["ex-verify.cmd"], "set \"VSSMIRROR_SNAPSHOT_E=Z:\"\r\n")
 	assert.NotContains(t, pre, "eseutil", "built-in checks only in the verify wrapper")
 	// The hook's output reaches diskshadow's stream, which the runner parses
 	// for shadows, deletions and commands: never raw, each line prefixed.

@@ -150,7 +150,7 @@ func TestHooksAroundTheSnapshot(t *testing.T) {
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, []string{"pre", "post"}, h.kinds())
 	lines := h.ran()
-	assert.Contains(t, lines[0], "job=e2e hook=pre_snapshot snapshot_d=S:")
+	assert.Contains(t, lines[0], "job=e2e hook=pre_snapshot snapshot_d= rundir=", "no letter before create")
 	assert.Contains(t, lines[1], "hook=post_snapshot snapshot_d=S: rundir="+rep.RunDir)
 	ran, by, exit, output := hookOf(rep, "pre_snapshot")
 	assert.True(t, ran)

@@ -3,13 +3,16 @@ package runner
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vssmirror/vssmirror/dshgen"
+	"github.com/vssmirror/vssmirror/dshgen/output"
 	"github.com/vssmirror/vssmirror/internal/fakedsh"
 	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner/report"
@@ -65,7 +68,6 @@ func TestHooksRunAroundTheSnapshot(t *testing.T) {
 	}
 	assert.Equal(t, []string{`C:\Scripts\quiesce.cmd`, "now"}, hookOf(rep, job.HookPre).Command)
 	require.NotNil(t, rep.QuiesceSeconds, "pre and post ran: the quiesce time is measured")
-	assert.GreaterOrEqual(t, *rep.QuiesceSeconds, 0.0)
 	console := e.console.String()
 	execOf := func(name string) int {
 		for i, l := range strings.Split(console, "\n") {
@@ -253,4 +255,43 @@ func (r *run) renderForTest() *failure {
 	}
 	r.bundle = b
 	return nil
+}
+
+// TestQuiesceSeconds: quiesce_seconds is the time from the end of the
+// pre_snapshot hook (its .rc) to the start of the post_snapshot hook (its
+// .started), from the files' modification times; a clock that went back
+// gives 0, not a negative time.
+func TestQuiesceSeconds(t *testing.T) {
+	t0 := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		postStart time.Duration // after t0; the pre hook ends at t0+2s
+		want      float64
+	}{
+		{"create and expose took 7.5s", 9500 * time.Millisecond, 7.5},
+		{"the clock went back", time.Second, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			hook := func(kind string) *dshgen.HookPlan {
+				base := dshgen.HookFile("ex", kind)
+				return &dshgen.HookPlan{Kind: kind, Line: "x.exe", Started: base + dshgen.HookStartedExt, Result: base + dshgen.HookResultExt, Log: base + dshgen.HookLogExt}
+			}
+			pre, post := hook(job.HookPre), hook(job.HookPost)
+			put := func(name, data string, at time.Time) {
+				p := filepath.Join(dir, name)
+				require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
+				require.NoError(t, os.Chtimes(p, at, at))
+			}
+			put(pre.Started, "pre_snapshot\r\n", t0)
+			put(pre.Result, "0\r\n", t0.Add(2*time.Second))
+			put(post.Started, "post_snapshot\r\n", t0.Add(tt.postStart))
+			put(post.Result, "0\r\n", t0.Add(tt.postStart+time.Second))
+			r := &run{j: &job.Job{}, rep: &report.Report{RunDir: dir}, bundle: &dshgen.Bundle{Plan: &dshgen.Plan{Hooks: []*dshgen.HookPlan{pre, post}}}}
+			assert.Equal(t, report.Success, r.judgeHooks(report.Success, "", &output.Output{}))
+			require.NotNil(t, r.rep.QuiesceSeconds)
+			assert.InDelta(t, tt.want, *r.rep.QuiesceSeconds, 1e-9)
+		})
+	}
 }

@@ -334,18 +334,20 @@ func (r *run) chooseSet() *failure {
 	return nil
 }
 
-func (r *run) render() *failure {
-	self, _ := os.Executable()
-	return r.renderWith(dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, GuardExe: self, Set: r.rep.Set}, dshgen.CheckStoryStep)
-}
+func (r *run) render() *failure { return r.renderScripts(false) }
 
-// renderWith renders the job's scripts with o, checks the bundle with check
-// (when not nil), writes it into the run folder and lists its files in the
-// report (run's render, snapshot start's renderTwoPhase).
-func (r *run) renderWith(o dshgen.RenderOptions, check func(*dshgen.Bundle) error) *failure {
+// renderScripts renders the job's scripts into the run folder: the run's
+// (with this vssmirror.exe for the guard and hashes, the backup set, and
+// the set story's step checked) or the two-phase pair.
+func (r *run) renderScripts(twoPhase bool) *failure {
+	o := dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, TwoPhase: twoPhase}
+	if !twoPhase {
+		o.GuardExe, _ = os.Executable()
+		o.Set = r.rep.Set
+	}
 	bundle, err := dshgen.Render(r.j, o)
-	if err == nil && check != nil {
-		err = check(bundle)
+	if err == nil && !twoPhase {
+		err = dshgen.CheckStoryStep(bundle)
 	}
 	if err == nil {
 		err = bundle.Write(r.rep.RunDir)

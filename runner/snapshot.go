@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vssmirror/vssmirror/dshgen"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
 )
@@ -150,9 +149,7 @@ func SnapshotStart(ctx context.Context, opts Options, hold time.Duration) (*repo
 }
 
 // renderTwoPhase renders the two-phase scripts into the run folder.
-func (r *run) renderTwoPhase() *failure {
-	return r.renderWith(dshgen.RenderOptions{TemplateDir: r.opts.TemplateDir, ScriptsDir: r.rep.RunDir, TwoPhase: true}, nil)
-}
+func (r *run) renderTwoPhase() *failure { return r.renderScripts(true) }
 
 // SnapshotStop is `vssmirror snapshot stop`: it deletes the job's held
 // snapshot by the shadow IDs in the journal (deadline or not), and any

@@ -16,7 +16,7 @@ if not "%VSSM_ATTR:~0,2%"=="-d" mkdir "%VSSM_LOGDIR%" >nul 2>&1
 set "VSSM_ATTR=-"
 for %%D in ("%VSSM_LOGDIR%\") do set "VSSM_ATTR=-%%~aD"
 if not "%VSSM_ATTR:~0,2%"=="-d" goto vssm_nologdir
-rem What the hook is told: the job, the run folder, the backup set and each volume's exposed letter.
+rem What the hook is told: the job, the run folder, the backup set and (after create) each volume's exposed letter.
 if not defined VSSMIRROR_RUN_DIR set "VSSMIRROR_RUN_DIR=%VSSM_LOGDIR%"
 set "VSSMIRROR_JOB=domino"
 set "VSSMIRROR_SET="

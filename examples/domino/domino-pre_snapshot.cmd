@@ -15,12 +15,13 @@ if not "%VSSM_ATTR:~0,2%"=="-d" mkdir "%VSSM_LOGDIR%" >nul 2>&1
 set "VSSM_ATTR=-"
 for %%D in ("%VSSM_LOGDIR%\") do set "VSSM_ATTR=-%%~aD"
 if not "%VSSM_ATTR:~0,2%"=="-d" goto vssm_nologdir
-rem What the hook is told: the job, the run folder, the backup set and each volume's exposed letter.
+rem What the hook is told: the job, the run folder, the backup set and (after create) each volume's exposed letter.
 if not defined VSSMIRROR_RUN_DIR set "VSSMIRROR_RUN_DIR=%VSSM_LOGDIR%"
 set "VSSMIRROR_JOB=domino"
 set "VSSMIRROR_SET="
 set "VSSMIRROR_HOOK=pre_snapshot"
-set "VSSMIRROR_SNAPSHOT_D=S:"
+rem No VSSMIRROR_SNAPSHOT_<DRIVE> for the pre_snapshot hook: it runs before create, no letter exists yet.
+set "VSSMIRROR_SNAPSHOT_D="
 set "VSSM_FAIL=0"
 
 >"%VSSM_LOGDIR%\domino-pre_snapshot.started" echo pre_snapshot
