@@ -53,9 +53,10 @@ func snapshotCommand() *cli.Command {
 				},
 			},
 			{
-				Name:   "stop",
-				Usage:  "delete the job's held snapshot (by the shadow IDs in its journal) and report each shadow's fate",
-				Flags:  append(runFlags(), cleanupPromFlag()),
+				Name:  "stop",
+				Usage: "delete the job's held snapshot (by the shadow IDs in its journal) and report each shadow's fate",
+				Flags: append(runFlags(), cleanupPromFlag(),
+					&cli.StringFlag{Name: "scripts-dir", Usage: "accepted so that start and stop take the same flags; stop reads nothing from it: its run folder (the delete script and log) is in the private state folder"}),
 				Action: func(c *cli.Context) error { return doRun(c, runner.SnapshotStop) },
 			},
 			{

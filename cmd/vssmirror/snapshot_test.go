@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,8 +44,19 @@ func TestSnapshotCommands(t *testing.T) {
 	assert.Equal(t, 13, code, stderr)
 	assert.Contains(t, stderr, "vssmirror snapshot stop")
 
-	code, _, stderr = vssm(t, append([]string{"snapshot", "stop"}, append([]string{"--diskshadow", os.Args[0], "--quiet"}, common...)...)...)
+	// stop takes start's flags, --scripts-dir too, so that a runbook passes
+	// the same ones to both (review A, L10); its run folder stays in the
+	// private state folder, where the journal it trusts is.
+	stopReport := filepath.Join(dir, "stop.json")
+	code, _, stderr = vssm(t, append([]string{"snapshot", "stop", "--report", stopReport}, runArgs...)...)
 	require.Equal(t, exitOK, code, stderr)
+	data, err := os.ReadFile(stopReport)
+	require.NoError(t, err)
+	var stopped struct {
+		RunDir string `json:"run_dir"`
+	}
+	require.NoError(t, json.Unmarshal(data, &stopped))
+	assert.True(t, strings.HasPrefix(stopped.RunDir, filepath.Join(dir, "state")+string(filepath.Separator)), "stop's run folder %q is in the state folder", stopped.RunDir)
 	code, stdout, _ = vssm(t, append([]string{"snapshot", "status"}, common...)...)
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "no snapshot is held")
