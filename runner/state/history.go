@@ -146,6 +146,10 @@ func ReadHistoryTail(stateDir, jobName string) (entries []HistoryEntry, skipped 
 	return entries, skipped, cut, nil
 }
 
+// ErrNotRegular is OpenRegular's refusal of a path that is not a regular
+// file.
+var ErrNotRegular = errors.New("not a regular file")
+
 // OpenRegular opens path for reading after checking it is a regular file
 // (a named pipe would block the open itself, a device could be endless),
 // and checks that the file opened is the one checked. A missing file gives
@@ -156,7 +160,7 @@ func OpenRegular(path string) (*os.File, os.FileInfo, error) {
 		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%s is not a regular file (%s): vssmirror writes only regular files there; remove it", path, fi.Mode().Type())
+		return nil, nil, fmt.Errorf("%w: %s is %s; vssmirror writes only regular files there: remove it", ErrNotRegular, path, kindOf(fi.Mode()))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -182,4 +186,20 @@ func LastSuccess(history []HistoryEntry) time.Time {
 		}
 	}
 	return last
+}
+
+// kindOf names what a path that is not a regular file is.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	default:
+		return "not a regular file (" + m.Type().String() + ")"
+	}
 }

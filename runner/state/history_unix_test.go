@@ -47,3 +47,12 @@ func TestReadHistoryReadsTheTailOfAHugeFile(t *testing.T) {
 	require.Len(t, entries, 2)
 	assert.Equal(t, "r2", entries[1].RunID)
 }
+
+// The journal is refused as corrupt, not opened, when it is a named pipe.
+func TestOpenJournalRefusesANamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, syscall.Mkfifo(JournalPath(dir, "fs"), 0o600))
+	_, err := OpenJournal(dir, "fs")
+	require.ErrorIs(t, err, ErrCorrupt)
+	assert.Contains(t, err.Error(), "a named pipe")
+}

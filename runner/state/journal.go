@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -132,22 +133,22 @@ func OpenJournal(stateDir, jobName string) (*Journal, error) {
 }
 
 func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, fi, err := OpenRegular(path)
+	if errors.Is(err, ErrNotRegular) {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", ErrCorrupt, path)
-	}
 	if fi.Size() > maxStateFile {
 		return nil, fmt.Errorf("%w: %s is %d bytes, far more than vssmirror writes", ErrCorrupt, path, fi.Size())
 	}
-	return os.ReadFile(path)
+	b, err := io.ReadAll(io.LimitReader(f, maxStateFile+1))
+	if err == nil && len(b) > maxStateFile { // it grew since Stat
+		err = fmt.Errorf("%w: %s is more than %d bytes, far more than vssmirror writes", ErrCorrupt, path, maxStateFile)
+	}
+	return b, err
 }
 
 // Path returns the journal's file.
