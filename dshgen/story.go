@@ -145,15 +145,13 @@ func ReadStoryPlan(path string) (*StoryPlan, error) {
 	return &sp, nil
 }
 
-var setNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{0,64}$`)
-
 func (sp *StoryPlan) check() error {
 	switch {
 	case sp.Schema != StoryPlanSchema:
 		return fmt.Errorf("schema %d, this vssmirror reads %d", sp.Schema, StoryPlanSchema)
 	case !jobNameRE.MatchString(sp.Job):
 		return fmt.Errorf("job %q is not a job name", sp.Job)
-	case !setNameRE.MatchString(sp.Set):
+	case !job.ValidSetName(sp.Set):
 		return fmt.Errorf("set %q is not a set name", sp.Set)
 	case sp.BackupType != job.BackupCopy && sp.BackupType != job.BackupFull:
 		return fmt.Errorf("backup_type %q is neither copy nor full", sp.BackupType)

@@ -21,7 +21,14 @@ const MaxNameLen = 64
 // the lock and the history). Names read back from files are checked with it.
 func ValidName(name string) bool { return len(name) <= MaxNameLen && nameRE.MatchString(name) }
 
+// ValidSetName reports whether set is a set name a run writes (at most 64
+// letters, digits and '-', as Sets.Names makes them; "" for sets: single).
+// A set name read back from a file (the set file, the history, a story
+// plan) is checked with it before it is shown or used.
+func ValidSetName(set string) bool { return setNameRE.MatchString(set) }
+
 var (
+	setNameRE    = regexp.MustCompile(`^[A-Za-z0-9-]{0,64}$`)
 	nameRE       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	drivePathRE  = regexp.MustCompile(`^[A-Za-z]:\\`)
 	dshSafeRE    = regexp.MustCompile(`^[A-Za-z]:\\[A-Za-z0-9_.\\-]*$`)

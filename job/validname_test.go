@@ -24,3 +24,16 @@ func TestValidName(t *testing.T) {
 		assert.Equal(t, tc.ok, ValidName(tc.name), "%q", tc.name)
 	}
 }
+
+// ValidSetName accepts every name Sets.Names makes, and "" (sets: single).
+func TestValidSetName(t *testing.T) {
+	for _, s := range []Sets{{Mode: SetsWeekday}, {Mode: SetsRotate, Count: 366}} {
+		for _, n := range s.Names() {
+			assert.True(t, ValidSetName(n), n)
+		}
+	}
+	assert.True(t, ValidSetName(""))
+	for _, bad := range []string{"set 1", "..", "a/b", "\x1b]0;x\a", strings.Repeat("a", 65)} {
+		assert.False(t, ValidSetName(bad), "%q", bad)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/vssmirror/vssmirror/job"
 	"github.com/vssmirror/vssmirror/runner/page"
 	"github.com/vssmirror/vssmirror/runner/report"
 	"github.com/vssmirror/vssmirror/runner/state"
@@ -103,7 +104,7 @@ func RunOf(e state.HistoryEntry) Run {
 // plausible checks what ReadHistory does not: a line that passes as an
 // entry but could not have been written by a run.
 func plausible(e state.HistoryEntry) bool {
-	return runIDRE.MatchString(e.RunID) && state.ValidSetName(e.Set) && !e.Start.IsZero() && !e.End.Before(e.Start) &&
+	return runIDRE.MatchString(e.RunID) && job.ValidSetName(e.Set) && !e.Start.IsZero() && !e.End.Before(e.Start) &&
 		e.BytesCopied >= 0 && e.FilesCopied >= 0 && e.FilesFailed >= 0 && e.ShadowsLeaked >= 0
 }
 

@@ -145,3 +145,26 @@ func TestPage(t *testing.T) {
 	assert.Equal(t, "runs not successful", p.Summary[3].Label)
 	assert.Equal(t, strconv.Itoa(failed), p.Summary[3].Value)
 }
+
+// Of a history file larger than state.MaxHistorySize only the tail is
+// read, and the note and cut_bytes say so (review B).
+func TestReadNamesAnOversizedFile(t *testing.T) {
+	dir := t.TempDir()
+	path := state.HistoryPath(dir, "fs")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(state.MaxHistorySize)) // sparse
+	_, err = f.WriteAt([]byte("\n"), state.MaxHistorySize)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	start := time.Date(2026, 11, 21, 23, 30, 0, 0, time.UTC)
+	require.NoError(t, state.AppendHistory(dir, &report.Report{Job: "fs", RunID: "20261121T233000Z-abcdef", Start: start, End: start.Add(time.Minute), Outcome: report.Success}))
+	h, err := history.Read(history.Options{Job: "fs", StateDir: dir})
+	require.NoError(t, err)
+	require.Len(t, h.Runs, 1)
+	assert.Positive(t, h.CutBytes)
+	assert.Contains(t, h.Note(), path+" is larger than 64 MiB: only its newest 64 MiB were read")
+	b, err := json.Marshal(h)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"cut_bytes":`)
+}

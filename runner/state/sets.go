@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -176,15 +175,8 @@ func ReadCurrent(stateDir, jobName string) (string, bool) {
 		return "", false
 	}
 	set := strings.TrimRight(string(b), "\r\n")
-	if !setNameRE.MatchString(set) {
+	if !job.ValidSetName(set) {
 		return "", false
 	}
 	return set, true
 }
-
-var setNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{0,64}$`)
-
-// ValidSetName reports whether set is a set name a run writes (at most 64
-// letters, digits and '-'; "" for sets: single). A name read back from a
-// file is checked with it before it is shown or used.
-func ValidSetName(set string) bool { return setNameRE.MatchString(set) }
