@@ -390,3 +390,29 @@ func TestVerifyHookExitWithoutB(t *testing.T) {
 	assert.Contains(t, log, "instead of `exit /b`")
 	assert.NotContains(t, log, "-> end backup")
 }
+
+// A pre_snapshot hook script that ends with `exit 0` (no /b): its wrapper
+// exits 1, so diskshadow stops before create; the hook may have quiesced
+// the application, so the runner keeps the resume promise and runs the
+// post hook once (review A, H1).
+func TestPreHookExitWithoutB(t *testing.T) {
+	h := newHookScenario(t, mirrorJob+hooksYAML)
+	h.hook("pre", 0)
+	h.hook("post", 0)
+	pre := filepath.Join(linux(h.hooks), "pre.cmd")
+	data, err := os.ReadFile(pre)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(pre, []byte(strings.Replace(string(data), "exit /b 0", "exit 0", 1)), 0o644))
+	h.write("Data/a.txt", "a")
+	code, out, rep := h.vssm(nil, "run")
+	assert.Equal(t, 11, code, out)
+	assert.Equal(t, "snapshot_failed", rep.Outcome)
+	assert.Equal(t, []string{"pre", "post"}, h.kinds(), "the post hook ran exactly once")
+	ran, by, _, _ := hookOf(rep, "post_snapshot")
+	assert.True(t, ran)
+	assert.Equal(t, "vssmirror", by)
+	log := h.runLog(rep)
+	assert.Contains(t, log, "instead of `exit /b`")
+	assert.NotContains(t, log, "-> create")
+	assert.Equal(t, 0, h.fakeShadows())
+}
