@@ -1,13 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/vssmirror/vssmirror/runner/hashcheck"
-	"github.com/vssmirror/vssmirror/runner/report"
 )
 
 // hashesMismatch is hashes' exit code when a file differs or is missing
@@ -29,38 +25,11 @@ func hashesCommand() *cli.Command {
 			if c.NArg() != 2 {
 				return usagef("hashes takes the snapshot folder and the destination folder")
 			}
-			var copied []string
-			var err error
-			if p := c.String("log"); p != "" && c.Int("copied-max") > 0 {
-				copied, err = hashcheck.CopiedFromLog(p, c.Args().Get(0), c.Int("copied-max"))
-			}
-			res := report.HashCompare{}
-			if err == nil {
-				res, err = hashcheck.Compare(hashcheck.Options{Snapshot: c.Args().Get(0), Dest: c.Args().Get(1), Sample: c.Int("sample"), Copied: copied})
-			}
-			if err != nil {
-				res = report.HashCompare{Source: c.Args().Get(0), Mismatched: []string{}, Missing: []string{}, Message: err.Error()}
-			}
-			if p := c.String("result"); p != "" {
-				if werr := hashcheck.WriteResult(p, res); werr != nil {
-					return &exitError{code: hashesMismatch, err: werr}
-				}
-			}
-			fmt.Fprintf(c.App.Writer, "[vssmirror] hashes: %d compared, %d differ, %d missing\n", res.Compared, len(res.Mismatched), len(res.Missing))
-			for _, m := range append(res.Mismatched, res.Missing...) {
-				fmt.Fprintln(c.App.Writer, "[vssmirror] hashes: not equal:", m)
-			}
-			if err != nil || !res.OK {
-				return &exitError{code: hashesMismatch, err: errorOrNil(err, strings.Join(append(res.Mismatched, res.Missing...), ", "))}
+			o := hashcheck.Options{Snapshot: c.Args().Get(0), Dest: c.Args().Get(1), Sample: c.Int("sample")}
+			if _, err := hashcheck.Check(o, c.String("log"), c.Int("copied-max"), c.String("result"), c.App.Writer); err != nil {
+				return &exitError{code: hashesMismatch, err: err}
 			}
 			return nil
 		},
 	}
-}
-
-func errorOrNil(err error, what string) error {
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("the copy differs from the snapshot: %s", what)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -150,4 +151,42 @@ func CopiedFromLog(logPath, root string, max int) ([]string, error) {
 		return nil, bad
 	}
 	return files, nil
+}
+
+// ErrDiffers is wrapped by Check's error when a copy differs from the
+// snapshot or is missing.
+var ErrDiffers = errors.New("the copy differs from the snapshot")
+
+// Check is the whole `vssmirror hashes` step: the files robocopy's log
+// (logPath, "" = none) says it copied, at most copiedMax of them, and a
+// random sample are compared (Compare); the result is written as JSON to
+// resultPath ("" = not written) and summed up on w. The error is nil only
+// when every file matched; a comparison that could not be made is
+// recorded in the result's message as well.
+func Check(o Options, logPath string, copiedMax int, resultPath string, w io.Writer) (report.HashCompare, error) {
+	var err error
+	if logPath != "" && copiedMax > 0 {
+		o.Copied, err = CopiedFromLog(logPath, o.Snapshot, copiedMax)
+	}
+	res := report.HashCompare{}
+	if err == nil {
+		res, err = Compare(o)
+	}
+	if err != nil {
+		res = report.HashCompare{Source: o.Snapshot, Mismatched: []string{}, Missing: []string{}, Message: err.Error()}
+	}
+	if resultPath != "" {
+		if werr := WriteResult(resultPath, res); werr != nil {
+			return res, werr
+		}
+	}
+	bad := append(append([]string{}, res.Mismatched...), res.Missing...)
+	fmt.Fprintf(w, "[vssmirror] hashes: %d compared, %d differ, %d missing\n", res.Compared, len(res.Mismatched), len(res.Missing))
+	for _, m := range bad {
+		fmt.Fprintln(w, "[vssmirror] hashes: not equal:", m)
+	}
+	if err == nil && !res.OK {
+		err = fmt.Errorf("%w: %s", ErrDiffers, strings.Join(bad, ", "))
+	}
+	return res, err
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -140,4 +141,28 @@ func BenchmarkCompare(b *testing.B) {
 			b.Fatal(err, res.Compared)
 		}
 	}
+}
+
+// Check: the result is written and summed up; a differing copy is
+// ErrDiffers, an unreadable snapshot an error recorded in the result.
+func TestCheck(t *testing.T) {
+	snap := tree(t, map[string]string{"a.txt": "a", "b.txt": "b"})
+	dest := tree(t, map[string]string{"a.txt": "a", "b.txt": "B"})
+	result := filepath.Join(t.TempDir(), "hashes.json")
+	var out strings.Builder
+	res, err := Check(Options{Snapshot: snap, Dest: dest, Sample: 10}, "", 0, result, &out)
+	require.ErrorIs(t, err, ErrDiffers)
+	assert.Equal(t, []string{"b.txt"}, res.Mismatched)
+	assert.Contains(t, out.String(), "2 compared, 1 differ, 0 missing")
+	assert.Contains(t, out.String(), "not equal: b.txt")
+	assert.FileExists(t, result)
+
+	same := tree(t, map[string]string{"a.txt": "a", "b.txt": "b"})
+	_, err = Check(Options{Snapshot: snap, Dest: same, Sample: 10}, "", 0, "", &out)
+	assert.NoError(t, err)
+
+	res, err = Check(Options{Snapshot: filepath.Join(snap, "none"), Dest: same, Sample: 10}, "", 0, "", &out)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrDiffers)
+	assert.Equal(t, err.Error(), res.Message)
 }
